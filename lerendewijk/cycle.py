@@ -1,0 +1,232 @@
+"""One round of the cycle: ingest -> privacy -> segment -> embed -> domains -> themes -> connect -> report.
+
+Each stage reads what it needs from the store and writes its results back in one transaction,
+so an interrupted run leaves every earlier stage intact and can simply be run again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .connect import LinkConfig, link_themes
+from .domains import ZeroShotDomainClassifier
+from .embed import Embedder, embed_cached
+from .errors import IngestError, LerendeWijkError
+from .ingest import is_transcript, read_transcript
+from .model import Document
+from .privacy import Pseudonymiser
+from .programme import parse_programme
+from .segment import segment_document
+from .themes import ThemeConfig, find_themes, quote
+from .workspace import Workspace
+
+Progress = Callable[[str, str], None]
+SKIP_NAMES = re.compile(r"^(readme|leesmij|license|licentie|programma|formats?)([.\-_].*)?$", re.I)
+
+
+@dataclass
+class IngestResult:
+    document_ids: list[int] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    rounds: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class RoundResult:
+    round_id: str
+    report: Path | None
+    data: dict[str, Any]
+    errors: list[str]
+    timings: dict[str, float]
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders are searched for transcripts (READMEs and programmes skipped)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and is_transcript(child) and not SKIP_NAMES.match(child.name):
+                    found.append(child)
+        else:
+            found.append(path)
+    return found
+
+
+def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestResult:
+    """Read, pseudonymise and segment each file; a bad file is reported and skipped, never half-stored."""
+    result = IngestResult()
+    store = workspace.store
+    pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen)
+    for path in expand_inputs(paths):
+        try:
+            raw = read_transcript(path)
+        except IngestError as exc:
+            result.errors.append(str(exc))
+            if progress:
+                progress("fout", str(exc))
+            continue
+        existing = store.document_id_by_hash(raw.content_hash)
+        if raw.meta.get("ronde"):
+            result.rounds[str(raw.meta["ronde"])] += 1
+        if existing is not None:
+            result.document_ids.append(existing)
+            result.known.append(path.name)
+            result.inputs.append({"bestand": _safe_name(store, existing), "sha256": raw.content_hash, "nieuw": False})
+            continue
+        document = pseudonymiser.pseudonymise_document(raw)
+        del raw  # the identifying text is not needed past this point
+        # the key is saved before the store commits: a pseudonym in the store always has its key entry
+        workspace.key.save()
+        with store.transaction():
+            document.id = store.add_document(document)
+            store.add_fragments(segment_document(document))
+        result.document_ids.append(document.id)
+        result.new.append(document.name)
+        result.inputs.append({"bestand": document.name, "sha256": document.content_hash, "nieuw": True})
+        if progress:
+            progress("ingest", f"{document.name}: {len(document.turns)} beurten")
+    return result
+
+
+def _safe_name(store: Any, document_id: int) -> str:
+    row = store.conn.execute("SELECT name FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row[0] if row else str(document_id)
+
+
+def choose_round(store: Any, requested: str | None, rounds: Counter[str]) -> tuple[str, str]:
+    if requested:
+        label = str(requested)
+    elif rounds:
+        label = rounds.most_common(1)[0][0]
+    else:
+        label = str(len(store.round_ids()) + 1)
+    slug = re.sub(r"[^\w\-]+", "-", label.strip().lower()).strip("-") or "1"
+    return (slug if slug.startswith("ronde") else f"ronde-{slug}"), label
+
+
+def run_cycle(
+    workspace: Workspace,
+    paths: Iterable[str | Path] = (),
+    programme: str | Path | None = None,
+    round_label: str | None = None,
+    reports_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> RoundResult:
+    """Run every stage for one round and write its report."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+        if progress:
+            progress("stap", f"{stage} klaar ({timings[stage]:.1f} s)")
+
+    store = workspace.store
+    ingested = ingest(workspace, paths, progress)
+    lap("ingest")
+    round_id, label = choose_round(store, round_label, ingested.rounds)
+    with store.transaction():
+        store.ensure_round(round_id, label)
+        store.add_round_documents(round_id, ingested.document_ids)
+    document_ids = store.round_document_ids(round_id)
+    if not document_ids:
+        raise LerendeWijkError("geen bruikbare transcripten in deze ronde" + (": " + "; ".join(ingested.errors) if ingested.errors else ""))
+    documents = store.documents(document_ids)
+    fragments = store.fragments(document_ids)
+
+    embedder = Embedder(workspace.config.embedding)
+    vectors = embed_cached([f.text for f in fragments], embedder, store)
+    lap("embed")
+
+    classifier = ZeroShotDomainClassifier().fit(lambda texts: embed_cached(texts, embedder, store))
+    predictions = classifier.predict(vectors, [f.text for f in fragments])
+    by_fragment = {f.id: p for f, p in zip(fragments, predictions) if f.id is not None}
+    lap("domains")
+
+    names = {d.id: d.name for d in documents if d.id is not None}
+    themes = find_themes(fragments, vectors, by_fragment, names, ThemeConfig(seed=workspace.config.seed))
+    lap("themes")
+
+    programme_path = programme or (workspace.root / workspace.config.programma if workspace.config.programma else None)
+    programme_info: dict[str, Any] | None = None
+    connection: dict[str, Any] = {"links": [], "blind_spots": [], "no_resonance": []}
+    if programme_path:
+        header, items = parse_programme(programme_path)
+        item_vectors = embed_cached([i.text for i in items], embedder, store)
+        vector_of = {f.id: v for f, v in zip(fragments, vectors) if f.id is not None}
+        quote_of = {f.id: quote(f, names) for f in fragments if f.id is not None}
+        connection = link_themes(themes, items, item_vectors, vector_of, quote_of, LinkConfig())
+        programme_info = {
+            "naam": str(header.get("naam") or header.get("name") or Path(programme_path).stem),
+            "items": [i.__dict__ for i in items],
+        }
+    lap("connect")
+
+    manifest = build_manifest(workspace, round_id, label, ingested, documents, embedder.model_id, classifier, programme_info)
+    with store.transaction():
+        store.clear_round_results(round_id)
+        store.save_annotations(round_id, [f.id for f in fragments if f.id is not None], predictions, classifier.model_kind)
+        store.save_themes(round_id, themes)
+        if programme_info:
+            manifest["programma_hash"] = store.save_programme(programme_info["naam"], programme_info)
+        store.save_links(round_id, connection["links"])
+        store.finish_round(round_id, manifest)
+    lap("store")
+
+    from .report import build_report_data, write_report
+
+    data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest)
+    target = Path(reports_dir) if reports_dir else workspace.reports_dir
+    report = write_report(data, target / round_id)
+    lap("report")
+    data["timings"] = timings
+    return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
+
+
+def build_manifest(
+    workspace: Workspace,
+    round_id: str,
+    label: str,
+    ingested: IngestResult,
+    documents: list[Document],
+    embedding_id: str,
+    classifier: Any,
+    programme: dict[str, Any] | None,
+) -> dict[str, Any]:
+    import sklearn
+
+    return {
+        "ronde": round_id,
+        "label": label,
+        "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "lerendewijk": __version__,
+        "python": platform.python_version(),
+        "scikit_learn": sklearn.__version__,
+        "wijk": workspace.config.wijk,
+        "invoer": [{"bestand": d.name, "sha256": d.content_hash, "type": d.doc_type, "datum": d.meta.get("datum")} for d in documents],
+        "nieuw_ingelezen": ingested.new,
+        "fouten": ingested.errors,
+        "modellen": {"embedding": embedding_id, "levensdomeinen": classifier.model_kind},
+        "parameters": {"seed": workspace.config.seed, "themas": ThemeConfig().__dict__, "koppeling": LinkConfig().__dict__},
+        "programma": programme["naam"] if programme else None,
+        "embedding_dim": int(np.int64(512)),
+    }

