@@ -134,5 +134,147 @@ def status(workspace_dir: Path) -> None:
     workspace.close()
 
 
+@main.group()
+def domains() -> None:
+    """Levensdomeinen: trainen, voorspellen, evalueren en overeenstemming meten."""
+
+
+def _classifier(model: str):  # type: ignore[no-untyped-def]
+    from .classify import load_profile
+
+    classifier = load_profile(model)
+    if classifier is None:
+        _fail(f"model '{model}' niet gevonden; train het met 'lerendewijk domains train --profiel {model}'")
+    return classifier
+
+
+@domains.command("train")
+@click.option("--profiel", type=click.Choice(["snel", "nauwkeurig"]), default="snel", show_default=True)
+@click.option("--seed", default=42, show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Map voor het model (standaard models/levensdomeinen/PROFIEL)."
+)
+def domains_train(profiel: str, seed: int, output: Path | None) -> None:
+    """Train het levensdomeinmodel opnieuw op corpora/levensdomeinen (zelfde data en seed: zelfde gewichten)."""
+    from .classify import MODEL_DIR, train_from_corpus
+
+    model, metrics = train_from_corpus(profiel, seed=seed)
+    target = output or MODEL_DIR / profiel
+    model.save(target)
+    for split in ("dev", "test", "generalisatie"):
+        m = metrics[split]
+        click.echo(f"{split:14s} macro-F1 {m['macro_f1']:.3f}  primair {m['primary_accuracy']:.3f}  kappa {m['primary_kappa']:.3f}")
+    click.echo(f"model opgeslagen in {target}")
+
+
+@domains.command("predict")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="JSONL-uitvoer (standaard: scherm).")
+@click.option("--model", default="snel", show_default=True, help="Profiel (snel, nauwkeurig) of modelmap.")
+def domains_predict(source: Path, output: Path | None, model: str) -> None:
+    """Voorspel levensdomeinen voor regels {"id", "text"} uit JSONL of CSV (id,text)."""
+    from .classify import view_embedder
+    from .io import read_records, write_jsonl
+
+    records = read_records(source)
+    classifier = _classifier(model)
+    predictions = classifier.predict([str(r["text"]) for r in records], view_embedder())
+    rows = [
+        {"id": r["id"], "domains": p.domains, "status": p.status, "scores": p.scores, "aspect": p.aspect, "actor": p.actor}
+        for r, p in zip(records, predictions)
+    ]
+    text = write_jsonl(output, rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"{len(rows)} voorspellingen geschreven naar {output}", err=True)
+
+
+def _print_evaluation(result: dict, title: str) -> None:
+    from .domains import DOMAINS
+
+    click.echo(title)
+    click.echo(f"{'domein':24s} {'precisie':>9s} {'recall':>7s} {'F1':>6s} {'n':>5s}")
+    for key, m in result["per_domain"].items():
+        click.echo(f"{DOMAINS[key]:24s} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} {m['support']:5d}")
+    click.echo(
+        f"macro-F1 {result['macro_f1']:.3f}; primair domein juist {result['primary_accuracy']:.3f}; kappa {result['primary_kappa']:.3f} (n={result['n']})"
+    )
+    labels = result["confusion"]["labels"]
+    click.echo("verwarringsmatrix (rij = goud, kolom = voorspeld): " + ", ".join(labels))
+    for label, row in zip(labels, result["confusion"]["matrix"]):
+        click.echo(f"  {label:22s} " + " ".join(f"{v:4d}" for v in row))
+
+
+@domains.command("evaluate")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--model", default="snel", show_default=True, help="Profiel (snel, nauwkeurig) of modelmap.")
+@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf de uitkomst ook als JSON naar dit bestand.")
+def domains_evaluate(gold: Path, model: str, fmt: str, output: Path | None) -> None:
+    """Meet het model tegen een gouden codering: regels {"id", "text", "domains": [...]}."""
+    from .classify import load_examples, view_embedder
+    from .evaluate import evaluate
+    from .privacy import write_atomic
+
+    examples = load_examples(gold)
+    _check_domains([e.domains for e in examples], gold)
+    predictions = _classifier(model).predict([e.text for e in examples], view_embedder())
+    result = evaluate([e.domains for e in examples], [p.domains for p in predictions])
+    aspects = [(p.aspect, e.aspect) for p, e in zip(predictions, examples) if e.aspect]
+    actors = [(p.actor, e.actor) for p, e in zip(predictions, examples) if e.actor]
+    result["aspect_accuracy"] = round(sum(a == b for a, b in aspects) / len(aspects), 4) if aspects else None
+    result["actor_accuracy"] = round(sum(a == b for a, b in actors) / len(actors), 4) if actors else None
+    if output is not None:
+        write_atomic(output, json.dumps(result, ensure_ascii=False, indent=1).encode("utf-8"))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        _print_evaluation(result, f"Evaluatie van model '{model}' op {gold.name}")
+
+
+def _check_domains(codings: list[list[str]], path: Path) -> None:
+    from .domains import DOMAIN_KEYS
+
+    for row in codings:
+        unknown = [d for d in row if d not in DOMAIN_KEYS]
+        if unknown:
+            _fail(f"{path}: onbekend levensdomein '{unknown[0]}'; gebruik {', '.join(DOMAIN_KEYS)}")
+
+
+@domains.command("agreement")
+@click.argument("first", type=click.Path(path_type=Path))
+@click.argument("second", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst", show_default=True)
+def domains_agreement(first: Path, second: Path, fmt: str) -> None:
+    """Overeenstemming tussen twee coderingen (twee mensen, of mens en model), gekoppeld op id."""
+    from .evaluate import agreement
+    from .io import read_records
+
+    a = {r["id"]: r["domains"] for r in read_records(first, require=("id", "domains"))}
+    b = {r["id"]: r["domains"] for r in read_records(second, require=("id", "domains"))}
+    shared = sorted(set(a) & set(b))
+    if not shared:
+        _fail("de twee bestanden hebben geen gemeenschappelijke id's")
+    left = [a[i] for i in shared]
+    right = [b[i] for i in shared]
+    _check_domains(left, first)
+    _check_domains(right, second)
+    result = agreement(left, right)
+    result["alleen_in_eerste"] = len(set(a) - set(b))
+    result["alleen_in_tweede"] = len(set(b) - set(a))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    from .domains import DOMAINS
+
+    click.echo(f"Overeenstemming op {result['n']} gemeenschappelijke fragmenten")
+    for key, m in result["per_domain"].items():
+        click.echo(f"  {DOMAINS[key]:24s} kappa {m['kappa']:.3f}  alpha {m['alpha']:.3f}  gelijk {m['agreement']:.3f}")
+    click.echo(
+        f"primair domein: kappa {result['primary_kappa']:.3f}, Krippendorffs alpha {result['primary_alpha']:.3f}, gelijk {result['primary_agreement']:.3f}"
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -157,8 +157,7 @@ def run_cycle(
     vectors = embed_cached([f.text for f in fragments], embedder, store)
     lap("embed")
 
-    classifier = ZeroShotDomainClassifier().fit(lambda texts: embed_cached(texts, embedder, store))
-    predictions = classifier.predict(vectors, [f.text for f in fragments])
+    classifier, predictions = classify_fragments(workspace, fragments, vectors, embedder)
     by_fragment = {f.id: p for f, p in zip(fragments, predictions) if f.id is not None}
     lap("domains")
 
@@ -202,6 +201,26 @@ def run_cycle(
     return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
 
 
+def classify_fragments(workspace: Workspace, fragments: list, vectors: np.ndarray, embedder: Embedder) -> tuple[Any, list]:
+    """The trained model of the workspace's profile; the zero-shot classifier when none is installed."""
+    from .classify import EMBEDDING_OF_VIEW, load_profile
+
+    store = workspace.store
+    texts = [f.text for f in fragments]
+    classifier = load_profile(workspace.config.levensdomeinen)
+    if classifier is None:
+        zero_shot = ZeroShotDomainClassifier().fit(lambda t: embed_cached(t, embedder, store))
+        return zero_shot, zero_shot.predict(vectors, texts)
+    view_embedders = {view: Embedder(name) for view, name in EMBEDDING_OF_VIEW.items()}
+
+    def embed(view: str, batch: list[str]) -> np.ndarray:
+        if batch is texts and view_embedders[view].model_id == embedder.model_id:
+            return vectors
+        return embed_cached(batch, view_embedders[view], store)
+
+    return classifier, classifier.predict(texts, embed, lemmas=[f.lemmas for f in fragments])
+
+
 def build_manifest(
     workspace: Workspace,
     round_id: str,
@@ -225,7 +244,11 @@ def build_manifest(
         "invoer": [{"bestand": d.name, "sha256": d.content_hash, "type": d.doc_type, "datum": d.meta.get("datum")} for d in documents],
         "nieuw_ingelezen": ingested.new,
         "fouten": ingested.errors,
-        "modellen": {"embedding": embedding_id, "levensdomeinen": classifier.model_kind},
+        "modellen": {
+            "embedding": embedding_id,
+            "levensdomeinen": classifier.model_kind
+            + (f" ({classifier.config.profile}, {', '.join(classifier.views)})" if hasattr(classifier, "views") else ""),
+        },
         "parameters": {"seed": workspace.config.seed, "themas": ThemeConfig().__dict__, "koppeling": LinkConfig().__dict__},
         "programma": programme["naam"] if programme else None,
         "embedding_dim": int(np.int64(512)),

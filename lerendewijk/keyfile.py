@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,5 +22,4 @@ def read_key_file(path: Path) -> dict[str, Any]:
 def write_key_file(path: Path, data: dict[str, Any]) -> None:
     from .privacy import write_atomic
 
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
-    os.chmod(path, 0o600)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"), mode=0o600)

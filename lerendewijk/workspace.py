@@ -30,6 +30,8 @@ taal = "nl"
 [modellen]
 # "use-multilingual" is het meegeleverde model; of een pad naar een lokaal sentence-transformers-model
 embedding = "use-multilingual"
+# levensdomeinen: "snel" (USE + lemma's), "nauwkeurig" (ook multilingual-e5-small) of een modelmap
+levensdomeinen = "snel"
 
 [programma]
 # pad naar het programmabestand (YAML, CSV of XLSX), relatief aan de werkruimte
@@ -49,6 +51,7 @@ class Config:
     wijk: str = "onbekende wijk"
     taal: str = "nl"
     embedding: str = "use-multilingual"
+    levensdomeinen: str = "snel"
     programma: str = ""
     lokale_namen: list[str] = field(default_factory=list)
     seed: int = 42
@@ -59,6 +62,7 @@ class Config:
             wijk=str(data.get("wijk", {}).get("naam", cls.wijk)),
             taal=str(data.get("wijk", {}).get("taal", cls.taal)),
             embedding=str(data.get("modellen", {}).get("embedding", cls.embedding)),
+            levensdomeinen=str(data.get("modellen", {}).get("levensdomeinen", cls.levensdomeinen)),
             programma=str(data.get("programma", {}).get("pad", "")),
             lokale_namen=[str(n) for n in data.get("privacy", {}).get("lokale_namen", [])],
             seed=int(data.get("themas", {}).get("seed", 42)),
