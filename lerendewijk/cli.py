@@ -35,6 +35,15 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="lerendewijk")
 def main() -> None:
     """lerendewijk: van verhalentafels en wijkwandelingen naar de cyclus van de lerende wijk."""
+    import logging
+    import warnings
+
+    # libraries below us (deduce, numba, BERTopic) log chatter that a facilitator doesn't need
+    logging.basicConfig(level=logging.WARNING)
+    for name in ("numba", "deduce", "docdeid", "BERTopic", "sentence_transformers"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 @main.command()

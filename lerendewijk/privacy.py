@@ -386,7 +386,7 @@ class Pseudonymiser:
         else:
             full_names = set()
         # Speakers first: their role decides their pseudonym (Bewoner 3, Professional 1)
-        for name in sorted(full_names | set(roles), key=lambda n: -len(n.split())):
+        for name in sorted(full_names | set(roles), key=lambda n: (-len(n.split()), n)):
             if name.lower() in ("onbekend", "unknown"):
                 continue
             self.key.person(name, roles.get(name) or _declared_role(raw.meta, name))

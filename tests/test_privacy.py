@@ -86,3 +86,23 @@ def test_local_names_from_the_workspace_are_replaced() -> None:
     p = Pseudonymiser(PseudonymKey(), local_names=["Bakkerij De Korenschoof"], use_deduce=False)
     text = p.pseudonymise_text("Ik werk bij Bakkerij De Korenschoof, al jaren.")
     assert "Korenschoof" not in text
+
+
+def test_pseudonyms_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from lerendewijk.ingest import read_transcript\n"
+        "from lerendewijk.privacy import PseudonymKey, Pseudonymiser\n"
+        f"d = Pseudonymiser(PseudonymKey(), use_deduce=False).pseudonymise_document(read_transcript({str(MINI / 'verhalentafel-zuid.md')!r}))\n"
+        "print(d.text)\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
