@@ -162,6 +162,8 @@ def run_cycle(
     lap("domains")
 
     names = {d.id: d.name for d in documents if d.id is not None}
+    signals = detect_signals(fragments, vectors)
+    lap("signals")
     themes = find_themes(fragments, vectors, by_fragment, names, ThemeConfig(seed=workspace.config.seed))
     lap("themes")
 
@@ -188,17 +190,35 @@ def run_cycle(
         if programme_info:
             manifest["programma_hash"] = store.save_programme(programme_info["naam"], programme_info)
         store.save_links(round_id, connection["links"])
+        store.save_signals(round_id, signals)
         store.finish_round(round_id, manifest)
     lap("store")
 
     from .report import build_report_data, write_report
 
-    data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest)
+    data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest, signals)
     target = Path(reports_dir) if reports_dir else workspace.reports_dir
     report = write_report(data, target / round_id)
     lap("report")
     data["timings"] = timings
     return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
+
+
+def detect_signals(fragments: list, vectors: np.ndarray) -> list:
+    """Fragments of residents and workers that suggest someone needs help now."""
+    from .signals import SignalDetector
+
+    detector = SignalDetector.load()
+    if detector is None:
+        return []
+    chosen = [i for i, f in enumerate(fragments) if f.role != "facilitator" and len(f.text.split()) >= 4]
+    return detector.detect(
+        [fragments[i].id for i in chosen],
+        [fragments[i].text for i in chosen],
+        vectors[chosen] if chosen else vectors[:0],
+        [fragments[i].lemmas for i in chosen],
+        [fragments[i].speaker for i in chosen],
+    )
 
 
 def classify_fragments(workspace: Workspace, fragments: list, vectors: np.ndarray, embedder: Embedder) -> tuple[Any, list]:

@@ -97,6 +97,13 @@ CREATE TABLE IF NOT EXISTS theme_fragments (
     score REAL NOT NULL,
     PRIMARY KEY (round_id, fragment_id)
 );
+CREATE TABLE IF NOT EXISTS signals (
+    round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    fragment_id INTEGER NOT NULL REFERENCES fragments(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (round_id, fragment_id)
+);
 CREATE TABLE IF NOT EXISTS programmes (
     hash TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -274,7 +281,7 @@ class Store:
         )
 
     def clear_round_results(self, round_id: str) -> None:
-        for table in ("annotations", "themes", "theme_fragments", "links"):
+        for table in ("annotations", "themes", "theme_fragments", "links", "signals"):
             self.conn.execute(f"DELETE FROM {table} WHERE round_id = ?", (round_id,))
 
     # -- annotations, themes, links -----------------------------------------
@@ -324,6 +331,12 @@ class Store:
     def themes(self, round_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT data_json FROM themes WHERE round_id = ? ORDER BY size DESC, theme_key", (round_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def save_signals(self, round_id: str, signals: list[Any]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO signals(round_id, fragment_id, kind, score) VALUES (?,?,?,?)",
+            [(round_id, s.fragment_id, s.kind, s.score) for s in signals],
+        )
 
     def save_programme(self, name: str, content: dict[str, Any]) -> str:
         payload = json.dumps(content, ensure_ascii=False, sort_keys=True)

@@ -104,8 +104,17 @@ def build_report_data(
     connection: dict[str, Any],
     programme: dict[str, Any] | None,
     manifest: dict[str, Any],
+    signals: list[Any] | None = None,
 ) -> dict[str, Any]:
     names = {d.id: d.name for d in documents if d.id is not None}
+    from ..signals import KINDS
+
+    fragment_by_id = {f.id: f for f in fragments}
+    signal_rows = [
+        {**quote(fragment_by_id[s.fragment_id], names), "kind": s.kind, "kind_label": KINDS.get(s.kind, s.kind), "score": s.score}
+        for s in sorted(signals or [], key=lambda s: -s.score)
+        if s.fragment_id in fragment_by_id
+    ]
     per_document: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         per_document.setdefault(fragment.document_id, []).append(fragment)
@@ -164,6 +173,7 @@ def build_report_data(
             "no_resonance": [item_by_id[i] for i in connection.get("no_resonance", []) if i in item_by_id],
         },
         "questions": _questions(domains, themes),
+        "signals": signal_rows,
         "previous": previous,
         "manifest": manifest,
     }
