@@ -32,6 +32,7 @@ NONE = "geen_domein"
 PRIMARY_LABELS = [*DOMAIN_KEYS, NONE]
 ASPECTS = ["fysiek", "sociaal", "beide"]
 ACTORS = ["bewoners", "overheid", "organisaties", "professionals", "gemengd", "onduidelijk"]
+TONES = ["sterkte", "probleem", "wens", "neutraal"]
 PROFILES = {
     # fast: 10,000 fragments in seconds; accurate: adds multilingual-e5-small (about 25 fragments/s)
     "snel": ("use", "lex"),
@@ -48,6 +49,7 @@ class Example:
     domains: list[str]
     aspect: str | None = None
     actor: str | None = None
+    tone: str | None = None
 
 
 def load_examples(path: str | Path) -> list[Example]:
@@ -58,7 +60,9 @@ def load_examples(path: str | Path) -> list[Example]:
         domains = record["domains"]
         if isinstance(domains, str):
             domains = [d.strip() for d in re.split(r"[;,|]", domains) if d.strip()]
-        examples.append(Example(str(record["id"]), record["text"], list(domains), record.get("aspect"), record.get("actor")))
+        examples.append(
+            Example(str(record["id"]), record["text"], list(domains), record.get("aspect"), record.get("actor"), record.get("toon"))
+        )
     return examples
 
 
@@ -177,6 +181,7 @@ class DomainClassifier:
         self.presence = {k: Head(["nee", "ja"]) for k in DOMAIN_KEYS}
         self.aspect = Head(ASPECTS)
         self.actor = Head(ACTORS)
+        self.tone = Head(TONES)
         self.thresholds = {k: 0.5 for k in DOMAIN_KEYS}
         self.doubt = {"max_probability": 0.4, "margin": 0.1}
         self.meta: dict[str, Any] = {}
@@ -212,6 +217,8 @@ class DomainClassifier:
         self.aspect.fit(_rows(X, with_domain), [train[i].aspect for i in with_domain], C, seed)
         with_actor = [i for i, e in enumerate(train) if e.actor in ACTORS]
         self.actor.fit(_rows(X, with_actor), [train[i].actor for i in with_actor], C, seed)
+        with_tone = [i for i, e in enumerate(train) if e.tone in TONES]
+        self.tone.fit(_rows(X, with_tone), [train[i].tone for i in with_tone], C, seed)
         self._tune(D, dev)
         return self
 
@@ -232,7 +239,7 @@ class DomainClassifier:
         self.primary.view_weights = best[1]
         for key in DOMAIN_KEYS:
             self.presence[key].view_weights = dict(best[1])
-        for head in (self.aspect, self.actor):
+        for head in (self.aspect, self.actor, self.tone):
             head.view_weights = dict(best[1])
         from .evaluate import evaluate
 
@@ -250,13 +257,14 @@ class DomainClassifier:
         presence = np.stack([self.presence[k].proba(views)[:, 1] for k in DOMAIN_KEYS], axis=1)
         aspect = self.aspect.proba(views)
         actor = self.actor.proba(views)
+        tone = self.tone.proba(views)
         out = []
         for i in range(primary.shape[0]):
             scores = {k: round(float(presence[i, j]), 4) for j, k in enumerate(DOMAIN_KEYS)}
             order = np.argsort(-primary[i])
             best = PRIMARY_LABELS[order[0]]
             if best == NONE:
-                out.append(DomainPrediction([], "geen_domein", scores, None, ACTORS[int(actor[i].argmax())]))
+                out.append(DomainPrediction([], "geen_domein", scores, None, ACTORS[int(actor[i].argmax())], TONES[int(tone[i].argmax())]))
                 continue
             domains = [best]
             for j in np.argsort(-presence[i]):
@@ -269,7 +277,11 @@ class DomainClassifier:
             status = "twijfel" if doubtful else "ok"
             if doubtful and PRIMARY_LABELS[order[1]] != NONE and PRIMARY_LABELS[order[1]] not in domains:
                 domains.append(PRIMARY_LABELS[order[1]])
-            out.append(DomainPrediction(domains, status, scores, ASPECTS[int(aspect[i].argmax())], ACTORS[int(actor[i].argmax())]))
+            out.append(
+                DomainPrediction(
+                    domains, status, scores, ASPECTS[int(aspect[i].argmax())], ACTORS[int(actor[i].argmax())], TONES[int(tone[i].argmax())]
+                )
+            )
         return out
 
     def predict(
@@ -284,7 +296,7 @@ class DomainClassifier:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, np.ndarray] = {"lex/idf": self.lexical.idf}
-        heads = {"primary": self.primary, "aspect": self.aspect, "actor": self.actor}
+        heads = {"primary": self.primary, "aspect": self.aspect, "actor": self.actor, "tone": self.tone}
         heads.update({f"presence/{k}": h for k, h in self.presence.items()})
         for name, head in heads.items():
             for view in head.weights:
@@ -303,7 +315,7 @@ class DomainClassifier:
             "profile": self.config.profile,
             "views": self.views,
             "embedding_models": {v: _embedding_id(v) for v in self.views if v != "lex"},
-            "labels": {"primary": PRIMARY_LABELS, "aspect": ASPECTS, "actor": ACTORS, "domains": list(DOMAIN_KEYS)},
+            "labels": {"primary": PRIMARY_LABELS, "aspect": ASPECTS, "actor": ACTORS, "tone": TONES, "domains": list(DOMAIN_KEYS)},
             "view_weights": {name: head.view_weights for name, head in heads.items()},
             "thresholds": self.thresholds,
             "doubt": self.doubt,
@@ -329,7 +341,7 @@ class DomainClassifier:
         model = cls(TrainConfig(profile=meta["profile"], seed=meta["train_config"]["seed"], C=meta["train_config"]["C"]))
         with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
             model.lexical = LexicalView(meta["vocabulary"], arrays["lex/idf"])
-            heads = {"primary": model.primary, "aspect": model.aspect, "actor": model.actor}
+            heads = {"primary": model.primary, "aspect": model.aspect, "actor": model.actor, "tone": model.tone}
             heads.update({f"presence/{k}": h for k, h in model.presence.items()})
             for name, head in heads.items():
                 head.view_weights = {v: float(w) for v, w in meta["view_weights"][name].items()}
@@ -416,6 +428,8 @@ def train_from_corpus(
         with_aspect = [(p.aspect, e.aspect) for p, e in zip(predictions, examples) if e.aspect]
         metrics[name]["aspect_accuracy"] = round(float(np.mean([a == b for a, b in with_aspect])), 4) if with_aspect else None
         metrics[name]["actor_accuracy"] = round(float(np.mean([p.actor == e.actor for p, e in zip(predictions, examples)])), 4)
+        with_tone = [(p.tone, e.tone) for p, e in zip(predictions, examples) if e.tone]
+        metrics[name]["tone_accuracy"] = round(float(np.mean([a == b for a, b in with_tone])), 4) if with_tone else None
         shot = zero_shot.predict(embed("use", texts), texts)
         metrics[name]["zero_shot"] = {
             k: v for k, v in evaluate(gold, [p.domains for p in shot]).items() if k in ("macro_f1", "primary_accuracy", "primary_kappa")

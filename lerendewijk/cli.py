@@ -189,7 +189,7 @@ def domains_predict(source: Path, output: Path | None, model: str) -> None:
     classifier = _classifier(model)
     predictions = classifier.predict([str(r["text"]) for r in records], view_embedder())
     rows = [
-        {"id": r["id"], "domains": p.domains, "status": p.status, "scores": p.scores, "aspect": p.aspect, "actor": p.actor}
+        {"id": r["id"], "domains": p.domains, "status": p.status, "scores": p.scores, "aspect": p.aspect, "actor": p.actor, "tone": p.tone}
         for r, p in zip(records, predictions)
     ]
     text = write_jsonl(output, rows)

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import __version__
 from .connect import LinkConfig, link_themes
+from .deepen import deepen_themes
 from .domains import ZeroShotDomainClassifier
 from .embed import Embedder, embed_cached
 from .errors import IngestError, LerendeWijkError
@@ -168,16 +169,25 @@ def run_cycle(
     lap("themes")
 
     programme_path = programme or (workspace.root / workspace.config.programma if workspace.config.programma else None)
-    programme_info: dict[str, Any] | None = None
-    connection: dict[str, Any] = {"links": [], "blind_spots": [], "no_resonance": []}
+    items: list = []
+    header: dict[str, Any] = {}
     if programme_path:
         header, items = parse_programme(programme_path)
+    subjects = [str(sub.get("titel") or sub.get("title") or "") for item in items for sub in item.sub_items]
+    subjects = [s for s in subjects if s]
+    subject_vectors = embed_cached(subjects, embedder, store) if subjects else None
+    deepen_themes(themes, fragments, vectors, by_fragment, names, workspace.config.seed, subjects, subject_vectors)
+    lap("deepen")
+
+    programme_info: dict[str, Any] | None = None
+    connection: dict[str, Any] = {"links": [], "blind_spots": [], "no_resonance": []}
+    if items:
         item_vectors = embed_cached([i.text for i in items], embedder, store)
         vector_of = {f.id: v for f, v in zip(fragments, vectors) if f.id is not None}
         quote_of = {f.id: quote(f, names) for f in fragments if f.id is not None}
         connection = link_themes(themes, items, item_vectors, vector_of, quote_of, LinkConfig())
         programme_info = {
-            "naam": str(header.get("naam") or header.get("name") or Path(programme_path).stem),
+            "naam": str(header.get("naam") or header.get("name") or Path(str(programme_path)).stem),
             "items": [i.__dict__ for i in items],
         }
     lap("connect")

@@ -95,6 +95,7 @@ class DomainPrediction:
     scores: dict[str, float]
     aspect: str | None = None
     actor: str | None = None
+    tone: str | None = None  # sterkte | probleem | wens | neutraal
 
 
 @dataclass

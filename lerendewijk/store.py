@@ -18,7 +18,7 @@ import numpy as np
 
 from .model import Document, DomainPrediction, Fragment, Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS annotations (
     scores_json TEXT NOT NULL,
     aspect TEXT,
     actor TEXT,
+    tone TEXT,
     model_id TEXT NOT NULL,
     PRIMARY KEY (round_id, fragment_id)
 );
@@ -288,7 +289,7 @@ class Store:
     def save_annotations(self, round_id: str, fragment_ids: list[int], predictions: list[DomainPrediction], model_id: str) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO annotations(round_id, fragment_id, domains_json, status, scores_json, aspect, actor,"
-            " model_id) VALUES (?,?,?,?,?,?,?,?)",
+            " tone, model_id) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     round_id,
@@ -298,6 +299,7 @@ class Store:
                     json.dumps(p.scores),
                     p.aspect,
                     p.actor,
+                    p.tone,
                     model_id,
                 )
                 for fid, p in zip(fragment_ids, predictions)
@@ -313,6 +315,7 @@ class Store:
                 scores=json.loads(r["scores_json"]),
                 aspect=r["aspect"],
                 actor=r["actor"],
+                tone=r["tone"],
             )
             for r in rows
         }

@@ -97,7 +97,7 @@ def test_predict_jsonl_and_csv_contract(tmp_path: Path, small_model: Path) -> No
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "2"]
     for row in rows:
-        assert set(row) == {"id", "domains", "status", "scores", "aspect", "actor"}
+        assert set(row) == {"id", "domains", "status", "scores", "aspect", "actor", "tone"}
         assert row["status"] in ("ok", "geen_domein", "twijfel")
         assert set(row["scores"]) == set(DOMAIN_KEYS)
         assert (row["domains"] == []) == (row["status"] == "geen_domein")

@@ -72,25 +72,14 @@ def _domain_summary(fragments: list[Fragment], predictions: list[DomainPredictio
 
 
 def _questions(domains: list[dict[str, Any]], themes: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Questions for the next session: for silent domains, then the deepening questions per theme."""
     questions = []
     for domain in domains:
         if domain["share"] < 0.08:
             questions.append({"grond": f"stil domein: {domain['label']}", "vraag": SILENT_DOMAIN_QUESTIONS[domain["key"]]})
-    for theme in themes[:4]:
-        words = ", ".join(theme["keywords"][:3])
-        questions.append(
-            {
-                "grond": f"thema {theme['number']}: {theme['label']}",
-                "vraag": f"Veel werd gezegd over {words}. Wat kunt u hier zelf of met de buren aan doen, en wat vraagt u van de gemeente, organisaties of professionals?",
-            }
-        )
-        if theme["speakers"] <= 2:
-            questions.append(
-                {
-                    "grond": f"thema {theme['number']} kwam van {theme['speakers']} spreker(s)",
-                    "vraag": f"Herkennen anderen zich in wat over {words} werd gezegd?",
-                }
-            )
+    for theme in themes:
+        for q in theme.get("deepening", {}).get("questions", [])[:2]:
+            questions.append({"grond": f"thema {theme['number']} ({theme['label']}): {q['grond']}", "vraag": q["vraag"]})
     return questions
 
 
@@ -203,6 +192,9 @@ def render_html(data: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda x: f"{round(100 * float(x))} %"
+    from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
+
+    env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return env.get_template("report.html.j2").render(d=data, css=css, script=script, colours=DOMAIN_COLOURS, domains=DOMAINS)
