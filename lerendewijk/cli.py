@@ -144,6 +144,132 @@ def status(workspace_dir: Path) -> None:
 
 
 @main.group()
+def thema() -> None:
+    """Thema's bijsturen: hernoemen, samenvoegen, splitsen of een verwacht thema zaaien.
+
+    Besluiten gelden voor alle volgende runs; draai daarna 'lerendewijk cycle --workspace DIR'.
+    """
+
+
+def _round_themes(workspace_dir: Path, ronde: str | None) -> tuple:  # type: ignore[type-arg]
+    from .workspace import Workspace
+
+    workspace = Workspace(workspace_dir)
+    ids = workspace.store.round_ids()
+    if not ids:
+        _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
+    round_id = ronde if ronde else ids[-1]
+    if round_id not in ids:
+        round_id = f"ronde-{ronde}"
+    themes = {t["number"]: t for t in workspace.store.themes(round_id)}
+    return workspace, round_id, themes
+
+
+def _theme_of(themes: dict, number: int) -> dict:  # type: ignore[type-arg]
+    if number not in themes:
+        _fail(f"thema {number} bestaat niet in deze ronde (er zijn {len(themes)} thema's)")
+    return themes[number]
+
+
+_ws_option = click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
+_round_option = click.option("--ronde", help="De ronde waarin de themanummers gelden (standaard de laatste).")
+
+
+@thema.command("lijst")
+@_ws_option
+@_round_option
+def thema_lijst(workspace_dir: Path, ronde: str | None) -> None:
+    """Toon de thema's van een ronde en de opgeslagen besluiten."""
+    from .steering import load_rules
+
+    workspace, round_id, themes = _round_themes(workspace_dir, ronde)
+    click.echo(f"{round_id}:")
+    for number, theme in sorted(themes.items()):
+        click.echo(f"  {number:3d}. {theme['label']}  ({theme['size']} fragmenten, {theme['speakers']} sprekers)")
+    rules = load_rules(workspace.store).rules
+    if rules:
+        click.echo("besluiten:")
+        for rule in rules:
+            shown = {k: v for k, v in rule.payload.items() if k not in ("anchor", "anchors", "vector")}
+            click.echo(f"  [{rule.id}] {rule.action} {json.dumps(shown, ensure_ascii=False)}")
+
+
+@thema.command("hernoem")
+@_ws_option
+@_round_option
+@click.argument("nummer", type=int)
+@click.argument("naam")
+def thema_hernoem(workspace_dir: Path, ronde: str | None, nummer: int, naam: str) -> None:
+    """Geef thema NUMMER de naam NAAM."""
+    from .steering import add_rule
+
+    workspace, _, themes = _round_themes(workspace_dir, ronde)
+    theme = _theme_of(themes, nummer)
+    rule = add_rule(workspace.store, "hernoem", {"anchor": theme["centroid"], "label": naam, "was": theme["label"]})
+    click.echo(f"besluit {rule}: '{theme['label']}' heet voortaan '{naam}'")
+
+
+@thema.command("voeg-samen")
+@_ws_option
+@_round_option
+@click.argument("eerste", type=int)
+@click.argument("tweede", type=int)
+def thema_voeg_samen(workspace_dir: Path, ronde: str | None, eerste: int, tweede: int) -> None:
+    """Voeg thema TWEEDE samen met thema EERSTE."""
+    from .steering import add_rule
+
+    workspace, _, themes = _round_themes(workspace_dir, ronde)
+    a, b = _theme_of(themes, eerste), _theme_of(themes, tweede)
+    if eerste == tweede:
+        _fail("kies twee verschillende thema's")
+    rule = add_rule(workspace.store, "voeg_samen", {"anchors": [a["centroid"], b["centroid"]], "was": [a["label"], b["label"]]})
+    click.echo(f"besluit {rule}: '{b['label']}' gaat op in '{a['label']}'")
+
+
+@thema.command("splits")
+@_ws_option
+@_round_option
+@click.argument("nummer", type=int)
+def thema_splits(workspace_dir: Path, ronde: str | None, nummer: int) -> None:
+    """Splits thema NUMMER in twee."""
+    from .steering import add_rule
+
+    workspace, _, themes = _round_themes(workspace_dir, ronde)
+    theme = _theme_of(themes, nummer)
+    rule = add_rule(workspace.store, "splits", {"anchor": theme["centroid"], "was": theme["label"]})
+    click.echo(f"besluit {rule}: '{theme['label']}' wordt gesplitst")
+
+
+@thema.command("zaai")
+@_ws_option
+@click.argument("naam")
+@click.argument("beschrijving")
+def thema_zaai(workspace_dir: Path, naam: str, beschrijving: str) -> None:
+    """Zaai een verwacht thema NAAM, omschreven met BESCHRIJVING (een zin of trefwoorden)."""
+    from .embed import Embedder
+    from .steering import add_rule
+    from .workspace import Workspace
+
+    workspace = Workspace(workspace_dir)
+    vector = Embedder(workspace.config.embedding).encode([f"{naam}. {beschrijving}"])[0]
+    rule = add_rule(workspace.store, "zaai", {"label": naam, "text": beschrijving, "vector": [round(float(x), 6) for x in vector]})
+    click.echo(f"besluit {rule}: thema '{naam}' gezaaid")
+
+
+@thema.command("verwijder")
+@_ws_option
+@click.argument("besluit", type=int)
+def thema_verwijder(workspace_dir: Path, besluit: int) -> None:
+    """Trek besluit BESLUIT in."""
+    from .steering import remove_rule
+    from .workspace import Workspace
+
+    if not remove_rule(Workspace(workspace_dir).store, besluit):
+        _fail(f"besluit {besluit} bestaat niet")
+    click.echo(f"besluit {besluit} ingetrokken")
+
+
+@main.group()
 def domains() -> None:
     """Levensdomeinen: trainen, voorspellen, evalueren en overeenstemming meten."""
 

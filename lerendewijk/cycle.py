@@ -29,6 +29,7 @@ from .model import Document
 from .privacy import Pseudonymiser
 from .programme import parse_programme
 from .segment import segment_document
+from .steering import load_rules
 from .themes import ThemeConfig, find_themes, quote
 from .workspace import Workspace
 
@@ -144,6 +145,10 @@ def run_cycle(
     store = workspace.store
     ingested = ingest(workspace, paths, progress)
     lap("ingest")
+    if not ingested.document_ids and not round_label and store.round_ids():
+        # no new files: run the latest round again (after steering, or with a new programme)
+        latest = store.get_round(store.round_ids()[-1]) or {}
+        round_label = latest.get("label")
     round_id, label = choose_round(store, round_label, ingested.rounds)
     with store.transaction():
         store.ensure_round(round_id, label)
@@ -165,7 +170,7 @@ def run_cycle(
     names = {d.id: d.name for d in documents if d.id is not None}
     signals = detect_signals(fragments, vectors)
     lap("signals")
-    themes = find_themes(fragments, vectors, by_fragment, names, ThemeConfig(seed=workspace.config.seed))
+    themes = find_themes(fragments, vectors, by_fragment, names, ThemeConfig(seed=workspace.config.seed), load_rules(store))
     lap("themes")
 
     programme_path = programme or (workspace.root / workspace.config.programma if workspace.config.programma else None)

@@ -105,6 +105,12 @@ CREATE TABLE IF NOT EXISTS signals (
     score REAL NOT NULL,
     PRIMARY KEY (round_id, fragment_id)
 );
+CREATE TABLE IF NOT EXISTS steering (
+    id INTEGER PRIMARY KEY,
+    action TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
 CREATE TABLE IF NOT EXISTS programmes (
     hash TEXT PRIMARY KEY,
     name TEXT NOT NULL,

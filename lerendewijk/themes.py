@@ -345,8 +345,13 @@ def find_themes(
     predictions: dict[int, DomainPrediction],
     documents: dict[int, str],
     config: ThemeConfig | None = None,
+    steering: Any = None,
 ) -> list[dict[str, Any]]:
-    """Cluster eligible fragments into themes; returns plain dicts ready for the store and report."""
+    """Cluster eligible fragments into themes; returns plain dicts ready for the store and report.
+
+    ``steering`` (a ``SteeringRules``) applies the facilitator's decisions: seeded themes take
+    their fragments first, then merges, splits and names are applied to the clusters they match.
+    """
     config = config or ThemeConfig()
     stop = stop_words()
     candidates = [i for i, f in enumerate(fragments) if eligible(f, predictions.get(f.id or -1), config)]
@@ -357,7 +362,16 @@ def find_themes(
     core = [core[i] for i in order]
     subset = [fragments[i] for i in core]
     features = topic_features(subset, vectors[core], stop, config)
-    labels = cluster(features, number_of_themes(len(subset), config), config.seed)
+    seeded = steering.seed_assignment(vectors[core]) if steering is not None else np.full(len(core), -1)
+    free = np.flatnonzero(seeded < 0)
+    labels = np.full(len(core), -1)
+    if len(free):
+        labels[free] = cluster(features[free], number_of_themes(len(free), config), config.seed)
+    offset = int(labels.max()) + 1 if len(free) else 0
+    labels[seeded >= 0] = offset + seeded[seeded >= 0]
+    names: dict[int, str] = {}
+    if steering is not None:
+        labels, names = _apply_steering(labels, vectors[core], features, steering, offset, config)
     groups = sorted(set(labels.tolist()))
     if config.engine == "bertopic":
         keywords_of = bertopic_keywords([" ".join(f.lemmas) for f in subset], features, labels, stop, config)
@@ -383,12 +397,45 @@ def find_themes(
         if sims[best] >= config.assign_threshold:
             members_of[keys[best]].append(i)
     themes = [_theme(g, members_of[g], fragments, vectors, predictions, documents, keywords_of.get(g, []), config) for g in groups]
+    for g, theme in zip(groups, themes):
+        if g in names:
+            theme["label"] = names[g]
+            theme["named_by"] = "gespreksleider"
     themes.sort(key=lambda t: (-t["size"], t["key"]))
     assigned = sum(t["size"] for t in themes)
     for n, theme in enumerate(themes, start=1):
         theme["number"] = n
         theme["unassigned_share"] = round(1 - assigned / len(candidates), 4) if candidates else 0.0
     return themes
+
+
+def _centroids(labels: np.ndarray, vectors: np.ndarray) -> dict[int, np.ndarray]:
+    out = {}
+    for g in sorted(set(labels.tolist())):
+        c = vectors[labels == g].mean(axis=0)
+        out[g] = c / (np.linalg.norm(c) or 1.0)
+    return out
+
+
+def _apply_steering(
+    labels: np.ndarray, vectors: np.ndarray, features: np.ndarray, steering: Any, offset: int, config: ThemeConfig
+) -> tuple[np.ndarray, dict[int, str]]:
+    """Merges, then splits, then names; seeds keep the name the facilitator gave them."""
+    labels = labels.copy()
+    for source, target in steering.merges(_centroids(labels, vectors)).items():
+        labels[labels == source] = target
+    next_label = int(labels.max()) + 1
+    for target in sorted(steering.splits(_centroids(labels, vectors))):
+        idx = np.flatnonzero(labels == target)
+        if len(idx) >= 4:
+            parts = cluster(features[idx], 2, config.seed)
+            labels[idx[parts == 1]] = next_label
+            next_label += 1
+    names = steering.names(_centroids(labels, vectors))
+    for n, seed in enumerate(steering.seeds()):
+        if np.any(labels == offset + n):
+            names[offset + n] = seed.payload["label"]
+    return labels, names
 
 
 def _theme(
