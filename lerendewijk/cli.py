@@ -143,6 +143,71 @@ def status(workspace_dir: Path) -> None:
     workspace.close()
 
 
+def _show_round(workspace_dir: Path, ronde: str | None, opnieuw: bool) -> tuple:  # type: ignore[type-arg]
+    from .cycle import run_cycle
+    from .workspace import Workspace
+
+    if opnieuw:
+        with Workspace(workspace_dir) as workspace:
+            label = ronde
+            if label is None and workspace.store.round_ids():
+                label = (workspace.store.get_round(workspace.store.round_ids()[-1]) or {}).get("label")
+            run_cycle(workspace, [], round_label=label)
+    workspace, round_id, themes = _round_themes(workspace_dir, ronde)
+    return round_id, [themes[n] for n in sorted(themes)]
+
+
+@main.command()
+@click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--ronde", help="Standaard de laatste ronde.")
+@click.option("--opnieuw", is_flag=True, help="Bereken de ronde eerst opnieuw (bijvoorbeeld na bijsturen).")
+@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst")
+def themes(workspace_dir: Path, ronde: str | None, opnieuw: bool, fmt: str) -> None:
+    """Fase 1: de thema's van een ronde, met trefwoorden, sprekers en citaten."""
+    round_id, rows = _show_round(workspace_dir, ronde, opnieuw)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [{k: v for k, v in t.items() if k not in ("centroid", "members", "deepening")} for t in rows], ensure_ascii=False, indent=1
+            )
+        )
+        return
+    click.echo(f"Thema's van {round_id}")
+    for t in rows:
+        click.echo(
+            f"{t['number']:3d}. {t['label']}  ({t['size']} fragmenten, {t['speakers']} sprekers, {len(t['documents'])} gesprek(ken))"
+        )
+        click.echo(f"     trefwoorden: {', '.join(t['keywords'])}")
+        for q in t["quotes"][:2]:
+            click.echo(f'     - "{q["text"]}" ({q["speaker"]}, {q["document"]})')
+
+
+@main.command()
+@click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--ronde", help="Standaard de laatste ronde.")
+@click.option("--opnieuw", is_flag=True, help="Bereken de ronde eerst opnieuw.")
+@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst")
+def deepen(workspace_dir: Path, ronde: str | None, opnieuw: bool, fmt: str) -> None:
+    """Fase 2: per thema deelonderwerpen, fysiek/sociaal, wie wordt aangesproken, toon en verdiepingsvragen."""
+    round_id, rows = _show_round(workspace_dir, ronde, opnieuw)
+    if fmt == "json":
+        click.echo(
+            json.dumps([{"number": t["number"], "label": t["label"], **t.get("deepening", {})} for t in rows], ensure_ascii=False, indent=1)
+        )
+        return
+    click.echo(f"Verdieping van {round_id}")
+    for t in rows:
+        deep = t.get("deepening", {})
+        click.echo(f"{t['number']:3d}. {t['label']}")
+        for sub in deep.get("subthemes", []):
+            click.echo(f"     deelonderwerp: {sub['label']} ({sub['size']})")
+        for key in ("aspect", "actor", "tone"):
+            counts = ", ".join(f"{k} {n}" for k, n in deep.get(key, {}).items() if n)
+            click.echo(f"     {key}: {counts}")
+        for q in deep.get("questions", []):
+            click.echo(f"     ? {q['vraag']}")
+
+
 @main.group()
 def thema() -> None:
     """Thema's bijsturen: hernoemen, samenvoegen, splitsen of een verwacht thema zaaien.

@@ -68,4 +68,8 @@ def test_steering_from_the_command_line(tmp_path: Path, mini_corpus: Path) -> No
     assert "Wat bewoners zelf doen" in listed.output
     assert "[1] hernoem" in listed.output and "[2] zaai" in listed.output
     assert runner.invoke(main, ["thema", "verwijder", "-w", ws, "2"]).exit_code == 0
+    shown = runner.invoke(main, ["themes", "-w", ws, "--format", "json"])
+    assert shown.exit_code == 0 and "Wat bewoners zelf doen" in shown.output
+    deep = runner.invoke(main, ["deepen", "-w", ws, "--opnieuw"])
+    assert deep.exit_code == 0 and "aspect:" in deep.output
     assert runner.invoke(main, ["thema", "hernoem", "-w", ws, "99", "x"]).exit_code == 2
