@@ -171,6 +171,10 @@ def run_cycle(
     signals = detect_signals(fragments, vectors)
     lap("signals")
     themes = find_themes(fragments, vectors, by_fragment, names, ThemeConfig(seed=workspace.config.seed), load_rules(store))
+    round_of_document = {d.id: d.ronde or label for d in documents}
+    document_of = {f.id: f.document_id for f in fragments}
+    for theme in themes:
+        theme["rounds"] = sorted({str(round_of_document.get(document_of.get(m[0]), label)) for m in theme["members"]})
     lap("themes")
 
     programme_path = programme or (workspace.root / workspace.config.programma if workspace.config.programma else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -41,6 +42,16 @@ def main() -> None:
                 rows.append(row)
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)), "duplicate ids"
+    # the same text under two ids (short back-channels such as "Ja, klopt.") would leak across splits
+    kept: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: r["id"]):
+        kept.setdefault(re.sub(r"\W+", " ", row["text"].lower()).strip(), row)
+    dropped = len(rows) - len(kept)
+    rows = list(kept.values())
+    held_out = {
+        re.sub(r"\W+", " ", json.loads(line)["text"].lower()).strip() for line in (HERE / "generalisatie.jsonl").open(encoding="utf-8")
+    }
+    rows = [r for r in rows if re.sub(r"\W+", " ", r["text"].lower()).strip() not in held_out]
     for line in (HERE / "generalisatie.jsonl").read_text(encoding="utf-8").splitlines():
         check(json.loads(line), "generalisatie.jsonl")
     splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
@@ -50,6 +61,7 @@ def main() -> None:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part)
         (HERE / f"{name}.jsonl").write_text(text, encoding="utf-8")
         print(f"{name}: {len(part)}")
+    print(f"duplicate texts left out: {dropped}")
 
 
 if __name__ == "__main__":
