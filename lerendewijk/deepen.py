@@ -215,8 +215,16 @@ def deepen_themes(
         chosen: list[dict[str, str]] = []
         if rank < config.major_themes:
             # a question of one kind at most twice in a report (the sub-theme one always): each theme its own
-            for question in questions_for(theme):
+            candidates = questions_for(theme)
+            for question in candidates:
                 if (question["type"] == "deelonderwerp" or used[question["type"]] < 2) and len(chosen) < config.max_questions:
+                    chosen.append(question)
+                    used[question["type"]] += 1
+            # every major theme gets at least two questions, even if the kind was asked before
+            for question in candidates:
+                if len(chosen) >= 2:
+                    break
+                if question not in chosen:
                     chosen.append(question)
                     used[question["type"]] += 1
         theme["deepening"]["questions"] = chosen

@@ -56,9 +56,9 @@ def test_questions_name_their_reason_and_vary(deepened) -> None:
     asked = [q for t in themes for q in t["deepening"]["questions"]]
     assert asked and all(q["vraag"].endswith("?") and q["grond"] for q in asked)
     for theme in themes[:6]:
-        assert 1 <= len(theme["deepening"]["questions"]) <= 3
+        assert 2 <= len(theme["deepening"]["questions"]) <= 3
     kinds = [q["type"] for q in asked if q["type"] != "deelonderwerp"]
-    assert all(kinds.count(k) <= 2 for k in set(kinds))
+    assert len(set(kinds)) >= 3  # not the same question for every theme
 
 
 def test_questions_follow_the_data() -> None:
