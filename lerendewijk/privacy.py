@@ -298,9 +298,12 @@ class Pseudonymiser:
                 if kind == "leeftijd" and not part.strip().isdigit():
                     continue
                 if kind == "persoon":
-                    start, end = _strip_title(text, start, end)
-                    start = _strip_leading_particle(text, start, end)
-                    if not _likely_person(text[start:end]):
+                    if _street_not_person(text, start, end):
+                        continue
+                    titled_start, end = _strip_title(text, start, end)
+                    titled = titled_start != start  # "meneer Kerkhof": a title makes even a common word a name
+                    start = _strip_leading_particle(text, titled_start, end)
+                    if not (titled and text[start:end][:1].isupper()) and not _likely_person(text[start:end]):
                         continue
                 spans.append(Span(start, end, kind, text[start:end]))
         return spans
@@ -508,11 +511,27 @@ def _first_names() -> frozenset[str]:
         return frozenset()
 
 
+def _street_not_person(text: str, start: int, end: int) -> bool:
+    """'Dr. Bakkerlaan' or 'op de Merelstraat' is a street; 'Jan van Dijk' and 'meneer Van Wijk' are people.
+
+    Only a compound word ending in a street suffix counts, and only after an article or preposition
+    or behind an abbreviation such as 'Dr.': when in doubt, the span stays a name and is replaced.
+    """
+    words = text[start:end].split()
+    if not words:
+        return False
+    last = words[-1].strip(".,'’")
+    match = re.search(STREET_SUFFIX + r"$", last, re.I)
+    if not match or len(last) - len(match.group()) < 3:
+        return False
+    before = text[max(0, start - 12) : start].lower()
+    abbreviated = len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]{0,3}\.", words[0]) is not None
+    return abbreviated or re.search(r"\b(de|het|op|aan|in|naar|langs|bij|over|via)\s+([a-z]{1,4}\.\s+)?$", before) is not None
+
+
 def _likely_person(text: str) -> bool:
     words = text.split()
     if not words or not any(ch.isalpha() for ch in text):
-        return False
-    if re.search(STREET_SUFFIX + r"$", words[-1], re.I):
         return False
     if len(words) == 1:
         word = words[0].strip(".,'’").lower()

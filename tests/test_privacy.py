@@ -106,3 +106,73 @@ def test_pseudonyms_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("Mijn buurman. Meneer Van Dijk, Jan van Dijk, van nummer 114.", ["Dijk"], ["buurman"]),
+        ("De winkels aan de Dr. Bakkerlaan zijn dicht.", [], ["Dr. Bakkerlaan"]),
+        ("Meneer Kerkhof kwam langs.", ["Kerkhof"], ["kwam langs"]),
+        ("Vallen is het ergste, zegt de wijkverpleegkundige.", [], ["Vallen is het ergste", "wijkverpleegkundige"]),
+    ],
+)
+def test_names_that_look_like_streets_or_words(text: str, gone: list[str], kept: list[str]) -> None:
+    result = Pseudonymiser(PseudonymKey()).pseudonymise_text(text)
+    assert all(g not in result for g in gone), result
+    assert all(k in result for k in kept), result
+
+
+EXAMPLE_PEOPLE = [
+    "Truus",
+    "van der Linden",
+    "Henk Bos",
+    "Fatima",
+    "El Amrani",
+    "Sanne",
+    "Jacobs",
+    "Ahmet",
+    "Yıldız",
+    "Riet Koster",
+    "Kees Mulder",
+    "Gerda",
+    "Ingrid",
+    "Hoekstra",
+    "Dennis",
+    "Vermeulen",
+    "Marieke",
+    "Dekker",
+    "Joost",
+    "Verbeek",
+    "Hilda",
+    "Pinas",
+    "Mustafa",
+    "Kaya",
+    "Samira",
+    "Bouzid",
+    "Lotte de Graaf",
+    "Khadija",
+    "Ouali",
+    "Jan van Dijk",
+    "Joke Brinkman",
+    "Merelstraat 14",
+    "Vlietkade 112",
+    "fatima.elamrani@mailbox.nl",
+    "111222333",
+    "3 maart 1955",
+]
+
+
+def test_example_corpus_is_fully_pseudonymised() -> None:
+    from lerendewijk.cycle import expand_inputs
+
+    root = MINI.parent.parent.parent / "corpora" / "voorbeeld"
+    p = Pseudonymiser(PseudonymKey())
+    texts = []
+    for path in expand_inputs([root]):
+        document = p.pseudonymise_document(read_transcript(path))
+        texts.append(document.text + json.dumps(document.meta, ensure_ascii=False) + document.name)
+    everything = "\n".join(texts)
+    assert len(texts) == 7
+    for name in EXAMPLE_PEOPLE:
+        assert name not in everything, name
