@@ -71,11 +71,11 @@ def main() -> None:
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from lerendewijk.themes import _StoredEmbedder
+    from lerendewijk.themes import stored_embedder
 
     def default_bertopic(docs: list[str], emb: np.ndarray) -> list[int]:
         model = BERTopic(
-            embedding_model=_StoredEmbedder(emb),
+            embedding_model=stored_embedder(),
             umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42),
             vectorizer_model=CountVectorizer(stop_words=sorted(stop_words())),
             verbose=False,

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .domains import DOMAIN_KEYS, actor_of, aspect_of
+from .domains import DOMAIN_KEYS
 from .model import DomainPrediction
 
 NONE = "geen_domein"
@@ -370,10 +370,6 @@ def data_hash(paths: Sequence[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
-
-
-def heuristic_aspect_actor(text: str) -> tuple[str, str]:
-    return aspect_of(text), actor_of(text)
 
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "levensdomeinen"

@@ -143,6 +143,12 @@ def status(workspace_dir: Path) -> None:
     workspace.close()
 
 
+_ws_option = click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
+_round_option = click.option("--ronde", help="De ronde waarin de themanummers gelden (standaard de laatste).")
+_again_option = click.option("--opnieuw", is_flag=True, help="Bereken de ronde eerst opnieuw (bijvoorbeeld na bijsturen).")
+_format_option = click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst")
+
+
 def _show_round(workspace_dir: Path, ronde: str | None, opnieuw: bool) -> tuple:  # type: ignore[type-arg]
     from .cycle import run_cycle
     from .workspace import Workspace
@@ -158,10 +164,10 @@ def _show_round(workspace_dir: Path, ronde: str | None, opnieuw: bool) -> tuple:
 
 
 @main.command()
-@click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
-@click.option("--ronde", help="Standaard de laatste ronde.")
-@click.option("--opnieuw", is_flag=True, help="Bereken de ronde eerst opnieuw (bijvoorbeeld na bijsturen).")
-@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst")
+@_ws_option
+@_round_option
+@_again_option
+@_format_option
 def themes(workspace_dir: Path, ronde: str | None, opnieuw: bool, fmt: str) -> None:
     """Fase 1: de thema's van een ronde, met trefwoorden, sprekers en citaten."""
     round_id, rows = _show_round(workspace_dir, ronde, opnieuw)
@@ -183,10 +189,10 @@ def themes(workspace_dir: Path, ronde: str | None, opnieuw: bool, fmt: str) -> N
 
 
 @main.command()
-@click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
-@click.option("--ronde", help="Standaard de laatste ronde.")
-@click.option("--opnieuw", is_flag=True, help="Bereken de ronde eerst opnieuw.")
-@click.option("--format", "fmt", type=click.Choice(["tekst", "json"]), default="tekst")
+@_ws_option
+@_round_option
+@_again_option
+@_format_option
 def deepen(workspace_dir: Path, ronde: str | None, opnieuw: bool, fmt: str) -> None:
     """Fase 2: per thema deelonderwerpen, fysiek/sociaal, wie wordt aangesproken, toon en verdiepingsvragen."""
     round_id, rows = _show_round(workspace_dir, ronde, opnieuw)
@@ -234,10 +240,6 @@ def _theme_of(themes: dict, number: int) -> dict:  # type: ignore[type-arg]
     if number not in themes:
         _fail(f"thema {number} bestaat niet in deze ronde (er zijn {len(themes)} thema's)")
     return themes[number]
-
-
-_ws_option = click.option("--workspace", "-w", "workspace_dir", required=True, type=click.Path(path_type=Path))
-_round_option = click.option("--ronde", help="De ronde waarin de themanummers gelden (standaard de laatste).")
 
 
 @thema.command("lijst")

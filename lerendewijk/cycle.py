@@ -290,5 +290,4 @@ def build_manifest(
         },
         "parameters": {"seed": workspace.config.seed, "themas": ThemeConfig().__dict__, "koppeling": LinkConfig().__dict__},
         "programma": programme["naam"] if programme else None,
-        "embedding_dim": int(np.int64(512)),
     }

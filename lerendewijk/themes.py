@@ -287,17 +287,15 @@ def canonical_order(fragments: list[Fragment]) -> list[int]:
     return sorted(range(len(fragments)), key=lambda i: (hashlib.sha1(fragments[i].text.encode()).hexdigest(), fragments[i].speaker))
 
 
-class _StoredEmbedder:
+def stored_embedder() -> Any:
     """Hands BERTopic the embeddings we already have, so it never loads (or downloads) a model."""
+    from bertopic.backend import BaseEmbedder
 
-    def __new__(cls, vectors: np.ndarray) -> Any:
-        from bertopic.backend import BaseEmbedder
+    class StoredEmbeddings(BaseEmbedder):
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            raise RuntimeError("themes use stored embeddings; nothing is embedded inside BERTopic")
 
-        class Stored(BaseEmbedder):
-            def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-                raise RuntimeError("themes use stored embeddings; nothing is embedded inside BERTopic")
-
-        return Stored()
+    return StoredEmbeddings()
 
 
 def bertopic_keywords(
@@ -320,7 +318,7 @@ def bertopic_keywords(
             return labels
 
     model = BERTopic(
-        embedding_model=_StoredEmbedder(features),
+        embedding_model=stored_embedder(),
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=FixedClusters(),
         vectorizer_model=CountVectorizer(stop_words=sorted(stop), token_pattern=r"(?u)\b[^\W\d_]{3,}\b"),
