@@ -336,6 +336,75 @@ def thema_verwijder(workspace_dir: Path, besluit: int) -> None:
     click.echo(f"besluit {besluit} ingetrokken")
 
 
+def _domain_predictor():  # type: ignore[no-untyped-def]
+    from .classify import load_profile, view_embedder
+
+    classifier = load_profile("snel")
+    embed = view_embedder()
+
+    def predict(texts: list[str]) -> list[list[str]]:
+        if classifier is None:
+            return [[] for _ in texts]
+        return [p.domains for p in classifier.predict(texts, embed)]
+
+    return predict
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--programma", required=True, type=click.Path(path_type=Path), help="Programmabestand (YAML, CSV of XLSX).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="JSONL-uitvoer (standaard: scherm).")
+def link(source: Path, programma: Path, output: Path | None) -> None:
+    """Koppel losse fragmenten {"id", "text"} (JSONL of CSV) aan de onderdelen van een programma."""
+    from .connect import fragment_scores, item_text, load_calibration, rank_links
+    from .embed import Embedder
+    from .io import read_records, write_jsonl
+    from .programme import parse_programme
+
+    records = read_records(source)
+    _, items = parse_programme(programma)
+    calibration = load_calibration()
+    embedder = Embedder(calibration.get("embedding", "use-multilingual"))
+    texts = [str(r["text"]) for r in records]
+    scores = fragment_scores(
+        embedder.encode(texts),
+        embedder.encode([item_text(i) for i in items]),
+        _domain_predictor()(texts),
+        items,
+        calibration["domain_weight"],
+    )
+    rows = [{"id": r["id"], **ranked} for r, ranked in zip(records, rank_links(scores, items, calibration["threshold"]))]
+    text = write_jsonl(output, rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"{len(rows)} fragmenten gekoppeld, {sum(r['none'] for r in rows)} zonder passend onderdeel: {output}", err=True)
+
+
+@main.command("link-kalibreer")
+@click.option("--model", "model_name", type=click.Choice(["use-multilingual", "e5-small"]), default="use-multilingual", show_default=True)
+@click.option("--opslaan/--niet-opslaan", default=True, help="Schrijf models/koppeling/model.json.")
+def link_calibrate(model_name: str, opslaan: bool) -> None:
+    """Kies drempel en domeingewicht voor 'link' op de dev-helft van corpora/koppelingen; meet op de testhelft."""
+    from .connect import LINK_CORPUS, LINK_MODEL_DIR, calibrate
+    from .embed import Embedder, model_id
+    from .io import read_records
+    from .privacy import write_atomic
+    from .programme import parse_programme
+
+    _, items = parse_programme(LINK_CORPUS.parent.parent / "voorbeeld" / "programma.yaml")
+    records = read_records(LINK_CORPUS, require=("id", "text"))
+    params, metrics = calibrate(Embedder(model_name).encode, items, records, _domain_predictor())
+    for half, m in metrics.items():
+        click.echo(
+            f"{half:5s} n={m['n']}: top-1 {m['top1']:.3f} (zonder drempel {m['top1_ignoring_none']:.3f}), 'geen' juist {m['none_accuracy']:.3f}, totaal {m['overall']:.3f}"
+        )
+    click.echo(f"drempel {params['threshold']}, domeingewicht {params['domain_weight']}")
+    if opslaan:
+        payload = {**params, "embedding": model_name, "embedding_id": model_id(model_name), "metrics": metrics}
+        write_atomic(LINK_MODEL_DIR / "model.json", json.dumps(payload, indent=1).encode("utf-8"))
+
+
 @main.group()
 def domains() -> None:
     """Levensdomeinen: trainen, voorspellen, evalueren en overeenstemming meten."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,3 +85,98 @@ def link_themes(
         "blind_spots": [t["key"] for t in themes if t["key"] not in linked_themes],
         "no_resonance": [item.id for item in items if item.id not in linked_items],
     }
+
+
+# -- loose fragments against a programme (``lerendewijk link``), and calibration ---------------
+
+LINK_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "koppeling"
+LINK_CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "koppelingen" / "koppelingen.jsonl"
+
+
+def item_text(item: ProgrammeItem) -> str:
+    """What an item is about: title, description and the titles of its parts."""
+    parts = [str(s.get("titel") or s.get("title") or "") for s in item.sub_items]
+    return " ".join([item.text, *[p for p in parts if p]])
+
+
+def fragment_scores(
+    fragment_vectors: np.ndarray,
+    item_vectors: np.ndarray,
+    fragment_domains: list[list[str]],
+    items: list[ProgrammeItem],
+    domain_weight: float,
+) -> np.ndarray:
+    """Fragments x items: similarity, nudged up where the fragment's domains are the item's."""
+    profiles = [{d: (1.0 if n == 0 else 0.5) for n, d in enumerate(domains)} for domains in fragment_domains]
+    return score_matrix(fragment_vectors @ item_vectors.T, item_vectors, profiles, items, LinkConfig(domain_weight=domain_weight))
+
+
+def rank_links(scores: np.ndarray, items: list[ProgrammeItem], threshold: float, top: int = 5) -> list[dict[str, Any]]:
+    out = []
+    for row in scores:
+        order = np.argsort(-row)[:top]
+        out.append(
+            {
+                "links": [{"item": items[j].id, "score": round(float(row[j]), 4)} for j in order],
+                "none": bool(row[order[0]] < threshold),
+            }
+        )
+    return out
+
+
+def split_half(record_id: str) -> str:
+    return "dev" if int(hashlib.sha256(record_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def link_accuracy(ranked: list[dict[str, Any]], gold: list[str | None]) -> dict[str, float]:
+    """Top-1 accuracy on fragments that have an item, accuracy of ``none``, and overall accuracy."""
+    with_item = [(r, g) for r, g in zip(ranked, gold) if g is not None]
+    without = [r for r, g in zip(ranked, gold) if g is None]
+    top1 = sum(1 for r, g in with_item if not r["none"] and r["links"][0]["item"] == g) / max(1, len(with_item))
+    top1_ignoring_none = sum(1 for r, g in with_item if r["links"][0]["item"] == g) / max(1, len(with_item))
+    none_accuracy = sum(1 for r, g in zip(ranked, gold) if r["none"] == (g is None)) / max(1, len(gold))
+    overall = sum(
+        1 for r, g in zip(ranked, gold) if (r["none"] and g is None) or (not r["none"] and g is not None and r["links"][0]["item"] == g)
+    ) / max(1, len(gold))
+    return {
+        "top1": round(top1, 4),
+        "top1_ignoring_none": round(top1_ignoring_none, 4),
+        "none_accuracy": round(none_accuracy, 4),
+        "none_recall": round(sum(1 for r in without if r["none"]) / max(1, len(without)), 4),
+        "overall": round(overall, 4),
+    }
+
+
+def calibrate(
+    embed: Any, items: list[ProgrammeItem], records: list[dict[str, Any]], predict_domains: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Choose domain weight and ``none`` threshold on the dev half; measure on the test half."""
+    item_vectors = embed([item_text(i) for i in items])
+    halves = {h: [r for r in records if split_half(r["id"]) == h] for h in ("dev", "test")}
+    prepared = {}
+    for half, rows in halves.items():
+        texts = [r["text"] for r in rows]
+        prepared[half] = (embed(texts), predict_domains(texts), [r["item"] for r in rows])
+    best = (-1.0, 0.0, 0.3)
+    vectors, domains, gold = prepared["dev"]
+    for weight in (0.0, 0.1, 0.2, 0.3):
+        scores = fragment_scores(vectors, item_vectors, domains, items, weight)
+        for threshold in np.arange(0.10, 0.70, 0.01):
+            accuracy = link_accuracy(rank_links(scores, items, float(threshold)), gold)["overall"]
+            if accuracy > best[0] + 1e-9:
+                best = (accuracy, weight, round(float(threshold), 2))
+    _, weight, threshold = best
+    metrics = {}
+    for half, (vectors, domains, gold) in prepared.items():
+        metrics[half] = {
+            "n": len(gold),
+            **link_accuracy(rank_links(fragment_scores(vectors, item_vectors, domains, items, weight), items, threshold), gold),
+        }
+    return {"domain_weight": weight, "threshold": threshold}, metrics
+
+
+def load_calibration() -> dict[str, Any]:
+    path = LINK_MODEL_DIR / "model.json"
+    if not path.exists():
+        return {"domain_weight": LinkConfig.domain_weight, "threshold": LinkConfig.threshold}
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .connect import LinkConfig, link_themes
+from .connect import LinkConfig, item_text, link_themes, load_calibration
 from .deepen import deepen_themes
 from .domains import ZeroShotDomainClassifier
 from .embed import Embedder, embed_cached
@@ -191,10 +191,10 @@ def run_cycle(
     programme_info: dict[str, Any] | None = None
     connection: dict[str, Any] = {"links": [], "blind_spots": [], "no_resonance": []}
     if items:
-        item_vectors = embed_cached([i.text for i in items], embedder, store)
+        item_vectors = embed_cached([item_text(i) for i in items], embedder, store)
         vector_of = {f.id: v for f, v in zip(fragments, vectors) if f.id is not None}
         quote_of = {f.id: quote(f, names) for f in fragments if f.id is not None}
-        connection = link_themes(themes, items, item_vectors, vector_of, quote_of, LinkConfig())
+        connection = link_themes(themes, items, item_vectors, vector_of, quote_of, link_config(embedder))
         programme_info = {
             "naam": str(header.get("naam") or header.get("name") or Path(str(programme_path)).stem),
             "items": [i.__dict__ for i in items],
@@ -221,6 +221,14 @@ def run_cycle(
     lap("report")
     data["timings"] = timings
     return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
+
+
+def link_config(embedder: Embedder) -> LinkConfig:
+    """The threshold calibrated on labelled links, when it was calibrated for this embedding model."""
+    calibration = load_calibration()
+    if calibration.get("embedding_id") == embedder.model_id:
+        return LinkConfig(threshold=calibration["threshold"], domain_weight=calibration["domain_weight"])
+    return LinkConfig()
 
 
 def detect_signals(fragments: list, vectors: np.ndarray) -> list:
@@ -288,6 +296,10 @@ def build_manifest(
             "levensdomeinen": classifier.model_kind
             + (f" ({classifier.config.profile}, {', '.join(classifier.views)})" if hasattr(classifier, "views") else ""),
         },
-        "parameters": {"seed": workspace.config.seed, "themas": ThemeConfig().__dict__, "koppeling": LinkConfig().__dict__},
+        "parameters": {
+            "seed": workspace.config.seed,
+            "themas": ThemeConfig().__dict__,
+            "koppeling": link_config(Embedder(workspace.config.embedding)).__dict__,
+        },
         "programma": programme["naam"] if programme else None,
     }
