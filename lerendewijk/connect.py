@@ -16,10 +16,12 @@ from .model import ProgrammeItem
 
 @dataclass
 class LinkConfig:
-    # interim, not yet calibrated on labelled links: see issue 5
-    threshold: float = 0.33
-    domain_weight: float = 0.15
+    # fragment-level rule; calibrated values come from models/koppeling/model.json
+    threshold: float = 0.18
+    domain_weight: float = 0.1
     evidence: int = 3
+    min_votes: int = 2
+    min_share: float = 0.1
 
 
 def score_matrix(
@@ -48,40 +50,45 @@ def link_themes(
     quote_of: dict[int, dict[str, Any]],
     config: LinkConfig | None = None,
 ) -> dict[str, Any]:
+    """A theme is linked to an item when enough of its fragments are, each by the calibrated rule.
+
+    Every fragment of the theme is scored against every item the same way ``lerendewijk link`` does
+    (similarity plus agreement with the theme's life domains); a fragment votes for its best item
+    when that clears the calibrated threshold. An item that gets at least ``min_votes`` votes and
+    ``min_share`` of the theme's fragments is linked; the link's score is that share, and its
+    evidence are the voting fragments closest to the item.
+    """
     config = config or LinkConfig()
     if not themes or not items:
         return {"links": [], "blind_spots": [t["key"] for t in themes], "no_resonance": [i.id for i in items]}
-    # a theme's similarity to an item: the mean of its three closest fragments (its evidence),
-    # which is robust to a theme whose centroid sits between several sub-topics
-    semantic = np.zeros((len(themes), len(items)))
-    for i, theme in enumerate(themes):
-        member_vectors = np.array([fragment_vectors[m[0]] for m in theme["members"] if m[0] in fragment_vectors])
-        if len(member_vectors):
-            sims = np.sort(member_vectors @ item_vectors.T, axis=0)
-            semantic[i] = sims[-config.evidence :].mean(axis=0)
-    scores = score_matrix(semantic, item_vectors, [t["domain_profile"] for t in themes], items, config)
     links = []
-    for i, theme in enumerate(themes):
-        member_ids = [m[0] for m in theme["members"]]
+    for theme in themes:
+        members = [m[0] for m in theme["members"] if m[0] in fragment_vectors]
+        if not members:
+            continue
+        vectors = np.array([fragment_vectors[m] for m in members])
+        scores = score_matrix(vectors @ item_vectors.T, item_vectors, [theme["domain_profile"]] * len(members), items, config)
+        best = scores.argmax(axis=1)
+        voting = scores[np.arange(len(members)), best] >= config.threshold
         for j, item in enumerate(items):
-            if scores[i, j] < config.threshold:
+            voters = [k for k in range(len(members)) if voting[k] and best[k] == j]
+            share = len(voters) / len(members)
+            if len(voters) < config.min_votes or share < config.min_share:
                 continue
-            # evidence: the theme's fragments closest to this item
-            sims = [(float(fragment_vectors[f] @ item_vectors[j]), f) for f in member_ids if f in fragment_vectors]
-            sims.sort(reverse=True)
+            voters.sort(key=lambda k: -scores[k, j])
             links.append(
                 {
                     "theme": theme["key"],
                     "item": item.id,
-                    "score": round(float(scores[i, j]), 4),
-                    "evidence": [quote_of[f] for _, f in sims[: config.evidence]],
+                    "score": round(share, 4),
+                    "votes": len(voters),
+                    "evidence": [quote_of[members[k]] for k in voters[: config.evidence]],
                 }
             )
     linked_themes = {link["theme"] for link in links}
     linked_items = {link["item"] for link in links}
     return {
         "links": links,
-        "scores": scores.round(4).tolist(),
         "blind_spots": [t["key"] for t in themes if t["key"] not in linked_themes],
         "no_resonance": [item.id for item in items if item.id not in linked_items],
     }
