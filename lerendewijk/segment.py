@@ -20,6 +20,10 @@ class SegmentConfig:
     max_tokens: int = 60
 
 
+# simplemma turns a few frequent nouns of this field into verbs or worse ("geloof" -> "wangeloven")
+LEMMA_OVERRIDES = {"geloof": "geloof", "lift": "lift", "tuin": "tuin", "huur": "huur"}
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Any:
     import simplemma
@@ -37,7 +41,7 @@ def load_pipeline() -> Any:
             # spaCy's Dutch lookup tables need an extra package; simplemma ships its data
             for token in doc:
                 if token.is_alpha:
-                    token.lemma_ = simplemma.lemmatize(token.lower_, lang="nl").lower()
+                    token.lemma_ = LEMMA_OVERRIDES.get(token.lower_) or simplemma.lemmatize(token.lower_, lang="nl").lower()
                 else:
                     token.lemma_ = token.lower_
             return doc
