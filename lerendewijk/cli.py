@@ -336,18 +336,23 @@ def thema_verwijder(workspace_dir: Path, besluit: int) -> None:
     click.echo(f"besluit {besluit} ingetrokken")
 
 
-def _domain_predictor():  # type: ignore[no-untyped-def]
-    from .classify import load_profile, view_embedder
+def _link_tools(model_name: str):  # type: ignore[no-untyped-def]
+    """Encoder and domain predictor for linking, sharing one embedding cache so no text is embedded twice."""
+    from .classify import EMBEDDING_OF_VIEW, load_profile, view_embedder
 
     classifier = load_profile("snel")
     embed = view_embedder()
+    view = next(v for v, name in EMBEDDING_OF_VIEW.items() if name == model_name)
+
+    def encode(texts: list[str]):  # type: ignore[no-untyped-def]
+        return embed(view, texts)
 
     def predict(texts: list[str]) -> list[list[str]]:
         if classifier is None:
             return [[] for _ in texts]
         return [p.domains for p in classifier.predict(texts, embed)]
 
-    return predict
+    return encode, predict
 
 
 @main.command()
@@ -357,21 +362,16 @@ def _domain_predictor():  # type: ignore[no-untyped-def]
 def link(source: Path, programma: Path, output: Path | None) -> None:
     """Koppel losse fragmenten {"id", "text"} (JSONL of CSV) aan de onderdelen van een programma."""
     from .connect import fragment_scores, item_text, load_calibration, rank_links
-    from .embed import Embedder
     from .io import read_records, write_jsonl
     from .programme import parse_programme
 
     records = read_records(source)
     _, items = parse_programme(programma)
     calibration = load_calibration()
-    embedder = Embedder(calibration.get("embedding", "use-multilingual"))
+    encode, predict_domains = _link_tools(calibration.get("embedding", "use-multilingual"))
     texts = [str(r["text"]) for r in records]
     scores = fragment_scores(
-        embedder.encode(texts),
-        embedder.encode([item_text(i) for i in items]),
-        _domain_predictor()(texts),
-        items,
-        calibration["domain_weight"],
+        encode(texts), encode([item_text(i) for i in items]), predict_domains(texts), items, calibration["domain_weight"]
     )
     rows = [{"id": r["id"], **ranked} for r, ranked in zip(records, rank_links(scores, items, calibration["threshold"]))]
     text = write_jsonl(output, rows)
@@ -387,14 +387,15 @@ def link(source: Path, programma: Path, output: Path | None) -> None:
 def link_calibrate(model_name: str, opslaan: bool) -> None:
     """Kies drempel en domeingewicht voor 'link' op de dev-helft van corpora/koppelingen; meet op de testhelft."""
     from .connect import LINK_CORPUS, LINK_MODEL_DIR, calibrate
-    from .embed import Embedder, model_id
+    from .embed import model_id
     from .io import read_records
     from .privacy import write_atomic
     from .programme import parse_programme
 
     _, items = parse_programme(LINK_CORPUS.parent.parent / "voorbeeld" / "programma.yaml")
     records = read_records(LINK_CORPUS, require=("id", "text"))
-    params, metrics = calibrate(Embedder(model_name).encode, items, records, _domain_predictor())
+    encode, predict_domains = _link_tools(model_name)
+    params, metrics = calibrate(encode, items, records, predict_domains)
     for half, m in metrics.items():
         click.echo(
             f"{half:5s} n={m['n']}: top-1 {m['top1']:.3f} (zonder drempel {m['top1_ignoring_none']:.3f}), 'geen' juist {m['none_accuracy']:.3f}, totaal {m['overall']:.3f}"
