@@ -392,8 +392,8 @@ def link_calibrate(model_name: str, opslaan: bool) -> None:
     from .privacy import write_atomic
     from .programme import parse_programme
 
-    _, items = parse_programme(LINK_CORPUS.parent.parent / "voorbeeld" / "programma.yaml")
-    records = read_records(LINK_CORPUS, require=("id", "text"))
+    _, items = parse_programme(LINK_CORPUS.parent / "voorbeeld" / "programma.yaml")
+    records = [r for path in sorted(LINK_CORPUS.glob("koppelingen*.jsonl")) for r in read_records(path, require=("id", "text"))]
     encode, predict_domains = _link_tools(model_name)
     params, metrics = calibrate(encode, items, records, predict_domains)
     for half, m in metrics.items():
@@ -404,6 +404,39 @@ def link_calibrate(model_name: str, opslaan: bool) -> None:
     if opslaan:
         payload = {**params, "embedding": model_name, "embedding_id": model_id(model_name), "metrics": metrics}
         write_atomic(LINK_MODEL_DIR / "model.json", json.dumps(payload, indent=1).encode("utf-8"))
+
+
+@main.group()
+def indicatoren() -> None:
+    """De acht prestatie-indicatoren: trainen en voorspellen."""
+
+
+@indicatoren.command("train")
+@click.option("--opslaan/--niet-opslaan", default=True, help="Schrijf models/indicatoren/model.json.")
+def indicators_train(opslaan: bool) -> None:
+    """Train op de ene helft van corpora/indicatoren en meet op de andere; meet ook de toon."""
+    from .classify import load_profile, view_embedder
+    from .embed import model_id
+    from .indicators import INDICATORS, MODEL_DIR, load_labelled, split_of, train_and_measure
+
+    embed = view_embedder()
+    model, metrics = train_and_measure(lambda texts: embed("use", texts))
+    # the tone comes from the life-domain model; these labels were never part of its training data
+    classifier = load_profile("snel")
+    if classifier is not None:
+        test = [r for r in load_labelled() if split_of(r["id"]) == "test"]
+        tones = [p.tone for p in classifier.predict([r["text"] for r in test], embed)]
+        metrics["tone_accuracy"] = round(sum(t == r["toon"] for t, r in zip(tones, test)) / max(1, len(test)), 4)
+    for key, m in metrics["per_indicator"].items():
+        click.echo(f"  {INDICATORS[key]:34s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  (n={m['support']})")
+    click.echo(
+        f"test n={metrics['n']}: macro-F1 {metrics['macro_f1']:.3f}, micro-F1 {metrics['micro_f1']:.3f}, "
+        f"eerste juist {metrics['first_right']:.3f}, 'geen' juist {metrics['none_accuracy']:.3f}"
+        + (f", toon juist {metrics['tone_accuracy']:.3f}" if "tone_accuracy" in metrics else "")
+    )
+    if opslaan:
+        model.meta.update({"embedding_model": model_id("use-multilingual"), "metrics": metrics})
+        click.echo(f"opgeslagen: {model.save(MODEL_DIR)}")
 
 
 @main.group()
@@ -546,6 +579,109 @@ def domains_agreement(first: Path, second: Path, fmt: str) -> None:
     click.echo(
         f"primair domein: kappa {result['primary_kappa']:.3f}, Krippendorffs alpha {result['primary_alpha']:.3f}, gelijk {result['primary_agreement']:.3f}"
     )
+
+
+# -- rounds: decisions, comparison, learning history ------------------------------------------
+
+
+def _resolve_round(store: object, value: str | None) -> str:
+    ids = store.round_ids()  # type: ignore[attr-defined]
+    if not ids:
+        _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
+    if value is None:
+        return str(ids[-1])
+    for candidate in (value, f"ronde-{value}"):
+        if candidate in ids:
+            return candidate
+    _fail(f"ronde {value!r} bestaat niet (wel: {', '.join(ids)})")
+    return ""
+
+
+@main.command()
+@_ws_option
+@click.option("--ronde", help="De ronde van de koppeling (standaard de laatste).")
+@click.option("--thema", "theme_id", required=True, help="Thema-id (zoals T3) of themanummer in die ronde.")
+@click.option("--onderdeel", "item_id", required=True, help="Id van het programmaonderdeel.")
+@click.option("--aanvaard", "decision", flag_value="aanvaard", help="De koppeling klopt.")
+@click.option("--afgewezen", "decision", flag_value="afgewezen", help="De koppeling klopt niet; telt niet mee in de consequenties.")
+@click.option("--notitie", "note", default="", help="Toelichting bij het besluit.")
+@click.option("--gedaan", "action", default="", help="Wat er met de inbreng is gedaan (voor de terugkoppeling aan bewoners).")
+def besluit(workspace_dir: Path, ronde: str | None, theme_id: str, item_id: str, decision: str | None, note: str, action: str) -> None:
+    """Leg het besluit van beleidsmedewerkers over een koppeling vast: aanvaard, afgewezen of een notitie."""
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        store = workspace.store
+        round_id = _resolve_round(store, ronde)
+        themes = store.themes(round_id)
+        theme = next((t for t in themes if t.get("id") == theme_id or str(t.get("number")) == theme_id), None)
+        if theme is None:
+            _fail(f"thema {theme_id!r} bestaat niet in {round_id} (wel: {', '.join(t.get('id', '?') for t in themes)})")
+        programme = store.programme((store.get_round(round_id) or {}).get("manifest", {}).get("programma_hash", ""))
+        items = {i["id"] for i in (programme or {}).get("items", [])}
+        if item_id not in items:
+            _fail(f"onderdeel {item_id!r} staat niet in het programma van {round_id}")
+        kind = decision or ("notitie" if note or action else None)
+        if kind is None:
+            _fail("geef --aanvaard, --afgewezen, --notitie of --gedaan")
+        with store.transaction():
+            store.add_decision(round_id, theme["id"], item_id, str(kind), note, action)
+    click.echo(f"vastgelegd: {round_id}, thema {theme['id']} ({theme['label']}) → {item_id}: {kind}")
+
+
+@main.command()
+@_ws_option
+@click.argument("ronde_a")
+@click.argument("ronde_b")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf naar .md, .html of .json.")
+def compare(workspace_dir: Path, ronde_a: str, ronde_b: str, output: Path | None) -> None:
+    """Wat er veranderde tussen twee rondes, en wat er met de inbreng van bewoners is gedaan."""
+    from .privacy import write_atomic
+    from .report.history import compare_html, compare_markdown
+    from .rounds import compare_rounds
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        store = workspace.store
+        data = compare_rounds(store, _resolve_round(store, ronde_a), _resolve_round(store, ronde_b))
+        wijk = workspace.config.wijk
+    if output is None:
+        click.echo(compare_markdown(data))
+        return
+    suffix = output.suffix.lower()
+    if suffix == ".json":
+        text = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    elif suffix in (".html", ".htm"):
+        text = compare_html(data, wijk)
+    else:
+        text = compare_markdown(data)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"geschreven: {output}")
+
+
+@main.command()
+@_ws_option
+@click.option(
+    "--output", "-o", "folder", type=click.Path(file_okay=False, path_type=Path), help="Map (standaard rapporten/ van de werkruimte)."
+)
+def leergeschiedenis(workspace_dir: Path, folder: Path | None) -> None:
+    """Schrijf de leergeschiedenis over alle rondes, als HTML en Markdown (twee kolommen)."""
+    from .privacy import write_atomic
+    from .report.history import history_html, history_markdown
+    from .rounds import learning_history
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        history = learning_history(workspace.store)
+        if not history:
+            _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
+        wijk = workspace.config.wijk
+        target = folder or workspace.reports_dir
+    target.mkdir(parents=True, exist_ok=True)
+    write_atomic(target / "leergeschiedenis.html", history_html(history, wijk).encode("utf-8"))
+    write_atomic(target / "leergeschiedenis.md", history_markdown(history, wijk).encode("utf-8"))
+    click.echo(f"geschreven: {target / 'leergeschiedenis.html'} en {target / 'leergeschiedenis.md'}")
 
 
 if __name__ == "__main__":

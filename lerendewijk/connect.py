@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,7 @@ def link_themes(
                     "item": item.id,
                     "score": round(share, 4),
                     "votes": len(voters),
+                    "voters": [members[k] for k in voters],
                     "evidence": [quote_of[members[k]] for k in voters[: config.evidence]],
                 }
             )
@@ -94,10 +97,142 @@ def link_themes(
     }
 
 
+# -- consequences per programme item -----------------------------------------------------------
+
+CONSEQUENCES = {
+    "voortzetten": "voortzetten: bewoners noemen vooral wat werkt",
+    "bijstellen": "bijstellen: bewoners noemen problemen of wensen",
+    "nieuw_onderdeel": "nieuw programmaonderdeel: een thema van bewoners zonder plek in het programma",
+    "opnieuw_vragen": "bewoners opnieuw vragen: te weinig gehoord om iets te concluderen",
+}
+CONSEQUENCE_RULES = [
+    "Onder de 3 gekoppelde uitspraken: bewoners opnieuw vragen (te weinig om op te bouwen).",
+    "Problemen en wensen samen hooguit een derde van de uitspraken, en niet meer problemen dan sterke punten: voortzetten.",
+    "Anders (problemen of wensen wegen zwaarder): bijstellen.",
+    "Een thema zonder programmaonderdeel met minstens 5 uitspraken van minstens 2 sprekers: nieuw programmaonderdeel; kleiner: bewoners opnieuw vragen.",
+    "Koppelingen die beleidsmedewerkers hebben afgewezen tellen niet mee.",
+]
+MIN_EVIDENCE = 3
+NEW_ITEM_SIZE = 5
+
+
+def _evidence_profile(fragment_ids: list[int], predictions: dict[int, Any]) -> dict[str, Any]:
+    tones: Counter[str] = Counter()
+    actors: Counter[str] = Counter()
+    aspects: Counter[str] = Counter()
+    for fid in fragment_ids:
+        p = predictions.get(fid)
+        if p is None:
+            continue
+        tones[p.tone or "neutraal"] += 1
+        if p.actor and p.actor != "onduidelijk":
+            actors[p.actor] += 1
+        if p.aspect:
+            aspects[p.aspect] += 1
+    return {"toon": dict(tones), "actor": dict(actors), "aspect": dict(aspects)}
+
+
+def consequence_of(tones: dict[str, int], n: int) -> str:
+    """The rule of ``CONSEQUENCE_RULES`` for an item with ``n`` pieces of evidence."""
+    if n < MIN_EVIDENCE:
+        return "opnieuw_vragen"
+    problems, wishes, strengths = tones.get("probleem", 0), tones.get("wens", 0), tones.get("sterkte", 0)
+    if problems + wishes <= n / 3 and problems <= strengths:
+        return "voortzetten"
+    return "bijstellen"
+
+
+def consequences(
+    items: list[ProgrammeItem],
+    links: list[dict[str, Any]],
+    themes: list[dict[str, Any]],
+    blind_spots: list[str],
+    predictions: dict[int, Any],
+    quote_of: dict[int, dict[str, Any]],
+    per_tone: int = 2,
+) -> list[dict[str, Any]]:
+    """Per item (and per blind-spot theme): what residents said for, against and wished, who is
+    called upon, the aspect, and the suggested consequence by the explicit rules above."""
+    rows = []
+    for item in items:
+        voters: list[int] = []
+        for link in links:
+            if link["item"] == item.id and link.get("decision") != "afgewezen":
+                voters.extend(f for f in link.get("voters", []) if f not in voters)
+        profile = _evidence_profile(voters, predictions)
+        quotes: dict[str, list[dict[str, Any]]] = {"sterkte": [], "probleem": [], "wens": []}
+        for fid in voters:
+            tone = getattr(predictions.get(fid), "tone", None)
+            if tone in quotes and len(quotes[tone]) < per_tone and fid in quote_of:
+                quotes[tone].append(quote_of[fid])
+        rows.append(
+            {
+                "item": item.id,
+                "title": item.title,
+                "owner": item.owner,
+                "n": len(voters),
+                **profile,
+                "quotes": quotes,
+                "consequence": consequence_of(profile["toon"], len(voters)),
+            }
+        )
+    by_key = {t["key"]: t for t in themes}
+    for key in blind_spots:
+        theme = by_key.get(key)
+        if theme is None:
+            continue
+        fids = [m[0] for m in theme["members"]]
+        profile = _evidence_profile(fids, predictions)
+        big = theme["size"] >= NEW_ITEM_SIZE and theme.get("speakers", 0) >= 2
+        rows.append(
+            {
+                "item": None,
+                "theme": theme.get("id", key),
+                "title": theme["label"],
+                "owner": None,
+                "n": theme["size"],
+                **profile,
+                "quotes": {"probleem": theme["quotes"][:per_tone], "sterkte": [], "wens": []},
+                "consequence": "nieuw_onderdeel" if big else "opnieuw_vragen",
+            }
+        )
+    return rows
+
+
+# -- domains of items that name none ------------------------------------------------------------
+
+OWNER_SECTORS: dict[str, tuple[str, ...]] = {
+    "lichaam_en_geest": ("zorg", "huisarts", "gezondheid", "ggd", "ggz", "verpleg", "sport", "fysio"),
+    "sociale_relaties": ("welzijn", "buurthuis", "buurtkamer", "vereniging", "ontmoeting", "opbouwwerk"),
+    "materiele_situatie": ("wonen", "woning", "corporatie", "vervoer", "inkomen", "schuld", "winkel", "openbare ruimte"),
+    "arbeid_en_prestatie": ("werk", "activering", "vrijwillig", "dagbesteding", "participatie", "re-integratie"),
+    "waarden_en_inspiratie": ("onderwijs", "school", "cultuur", "bibliothe", "kerk", "moskee", "religie", "zingeving", "geestelijk"),
+}
+
+
+def infer_item_domains(items: list[ProgrammeItem], predict: Callable[[list[str]], list[Any]], most: int = 2) -> None:
+    """Items without ``domains`` get them from their text (the domain classifier) and their owner's
+    sector (the method's mapping of life domains to sectors); marked ``domains_inferred``."""
+    missing = [i for i in items if not i.domains]
+    if not missing:
+        return
+    predictions = predict([item_text(i) for i in missing])
+    for item, prediction in zip(missing, predictions):
+        found = list(prediction.domains[:most])
+        owner = (item.owner or "").lower()
+        for key, words in OWNER_SECTORS.items():
+            if owner and any(w in owner for w in words) and key not in found:
+                found.append(key)
+        if not found and prediction.scores:
+            found = [max(prediction.scores, key=prediction.scores.get)]
+        item.domains = found[: most + 1]
+        item.domains_inferred = True
+
+
 # -- loose fragments against a programme (``lerendewijk link``), and calibration ---------------
 
 LINK_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "koppeling"
-LINK_CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "koppelingen" / "koppelingen.jsonl"
+LINK_CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "koppelingen"
 
 
 def item_text(item: ProgrammeItem) -> str:

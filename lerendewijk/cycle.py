@@ -1,4 +1,4 @@
-"""One round of the cycle: ingest -> privacy -> segment -> embed -> domains -> themes -> connect -> report.
+"""One round of the cycle: ingest -> privacy -> segment -> embed -> domains -> themes -> deepen -> connect -> report.
 
 Each stage reads what it needs from the store and writes its results back in one transaction,
 so an interrupted run leaves every earlier stage intact and can simply be run again.
@@ -19,15 +19,16 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .connect import LinkConfig, item_text, link_themes, load_calibration
+from .connect import LinkConfig, consequences, infer_item_domains, item_text, link_themes, load_calibration
 from .deepen import deepen_themes
 from .domains import ZeroShotDomainClassifier
 from .embed import Embedder, embed_cached
 from .errors import IngestError, LerendeWijkError
 from .ingest import is_transcript, read_transcript
-from .model import Document
+from .model import Document, ProgrammeItem
 from .privacy import Pseudonymiser
 from .programme import parse_programme
+from .rounds import assign_ids, latest_versions, theme_status
 from .segment import segment_document
 from .steering import load_rules
 from .themes import ThemeConfig, find_themes, quote
@@ -163,8 +164,10 @@ def run_cycle(
     vectors = embed_cached([f.text for f in fragments], embedder, store)
     lap("embed")
 
-    classifier, predictions = classify_fragments(workspace, fragments, vectors, embedder)
+    classifier, predict_domains = domain_predictor(workspace, embedder)
+    predictions = predict_domains([f.text for f in fragments], [f.lemmas for f in fragments], vectors)
     by_fragment = {f.id: p for f, p in zip(fragments, predictions) if f.id is not None}
+    indicator_model = score_indicators(fragments, vectors, predictions, embedder)
     lap("domains")
 
     names = {d.id: d.name for d in documents if d.id is not None}
@@ -175,6 +178,9 @@ def run_cycle(
     document_of = {f.id: f.document_id for f in fragments}
     for theme in themes:
         theme["rounds"] = sorted({str(round_of_document.get(document_of.get(m[0]), label)) for m in theme["members"]})
+    resident = [i for i, f in enumerate(fragments) if f.role != "facilitator"]
+    reference = vectors[resident].mean(axis=0) if resident else None
+    gone = follow_themes(store, round_id, themes, len(resident), reference)
     lap("themes")
 
     programme_path = programme or (workspace.root / workspace.config.programma if workspace.config.programma else None)
@@ -182,6 +188,10 @@ def run_cycle(
     header: dict[str, Any] = {}
     if programme_path:
         header, items = parse_programme(programme_path)
+        infer_item_domains(items, lambda texts: predict_domains(texts, None, None))
+    else:
+        # a round run again (after steering) keeps the programme version it was run with
+        header, items = stored_programme(store, round_id)
     subjects = [str(sub.get("titel") or sub.get("title") or "") for item in items for sub in item.sub_items]
     subjects = [s for s in subjects if s]
     subject_vectors = embed_cached(subjects, embedder, store) if subjects else None
@@ -195,13 +205,17 @@ def run_cycle(
         vector_of = {f.id: v for f, v in zip(fragments, vectors) if f.id is not None}
         quote_of = {f.id: quote(f, names) for f in fragments if f.id is not None}
         connection = link_themes(themes, items, item_vectors, vector_of, quote_of, link_config(embedder))
+        carry_decisions(store, round_id, themes, connection["links"])
+        connection["consequences"] = consequences(items, connection["links"], themes, connection["blind_spots"], by_fragment, quote_of)
         programme_info = {
-            "naam": str(header.get("naam") or header.get("name") or Path(str(programme_path)).stem),
+            "naam": str(header.get("naam") or header.get("name") or Path(str(programme_path or "programma")).stem),
             "items": [i.__dict__ for i in items],
         }
     lap("connect")
 
     manifest = build_manifest(workspace, round_id, label, ingested, documents, embedder.model_id, classifier, programme_info)
+    if indicator_model is not None:
+        manifest["modellen"]["indicatoren"] = indicator_model.meta.get("data_sha256", "")[:16]
     with store.transaction():
         store.clear_round_results(round_id)
         store.save_annotations(round_id, [f.id for f in fragments if f.id is not None], predictions, classifier.model_kind)
@@ -216,11 +230,21 @@ def run_cycle(
     from .report import build_report_data, write_report
 
     data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest, signals)
+    data["themes_gone"] = gone
     target = Path(reports_dir) if reports_dir else workspace.reports_dir
     report = write_report(data, target / round_id)
     lap("report")
     data["timings"] = timings
     return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
+
+
+def stored_programme(store: Any, round_id: str) -> tuple[dict[str, Any], list[ProgrammeItem]]:
+    """The programme version a round was last run with, from the store."""
+    manifest = (store.get_round(round_id) or {}).get("manifest", {})
+    content = store.programme(manifest["programma_hash"]) if manifest.get("programma_hash") else None
+    if not content:
+        return {}, []
+    return {"naam": content.get("naam")}, [ProgrammeItem(**item) for item in content.get("items", [])]
 
 
 def link_config(embedder: Embedder) -> LinkConfig:
@@ -248,24 +272,104 @@ def detect_signals(fragments: list, vectors: np.ndarray) -> list:
     )
 
 
-def classify_fragments(workspace: Workspace, fragments: list, vectors: np.ndarray, embedder: Embedder) -> tuple[Any, list]:
-    """The trained model of the workspace's profile; the zero-shot classifier when none is installed."""
+def domain_predictor(workspace: Workspace, embedder: Embedder) -> tuple[Any, Callable[..., list]]:
+    """The trained model of the workspace's profile (the zero-shot classifier when none is installed),
+    as a function ``predict(texts, lemmas, vectors)``; ``vectors`` are the workspace embedder's, if known."""
     from .classify import EMBEDDING_OF_VIEW, load_profile
 
     store = workspace.store
-    texts = [f.text for f in fragments]
     classifier = load_profile(workspace.config.levensdomeinen)
     if classifier is None:
         zero_shot = ZeroShotDomainClassifier().fit(lambda t: embed_cached(t, embedder, store))
-        return zero_shot, zero_shot.predict(vectors, texts)
+
+        def predict_zero_shot(texts: list[str], lemmas: list | None = None, vectors: np.ndarray | None = None) -> list:
+            return zero_shot.predict(vectors if vectors is not None else embed_cached(texts, embedder, store), texts)
+
+        return zero_shot, predict_zero_shot
     view_embedders = {view: Embedder(name) for view, name in EMBEDDING_OF_VIEW.items()}
 
-    def embed(view: str, batch: list[str]) -> np.ndarray:
-        if batch is texts and view_embedders[view].model_id == embedder.model_id:
-            return vectors
-        return embed_cached(batch, view_embedders[view], store)
+    def predict(texts: list[str], lemmas: list | None = None, vectors: np.ndarray | None = None) -> list:
+        def embed(view: str, batch: list[str]) -> np.ndarray:
+            if vectors is not None and batch is texts and view_embedders[view].model_id == embedder.model_id:
+                return vectors
+            return embed_cached(batch, view_embedders[view], store)
 
-    return classifier, classifier.predict(texts, embed, lemmas=[f.lemmas for f in fragments])
+        return classifier.predict(texts, embed, lemmas=lemmas)
+
+    return classifier, predict
+
+
+def score_indicators(fragments: list, vectors: np.ndarray, predictions: list, embedder: Embedder) -> Any:
+    """Fill in each prediction's performance indicators, when the model for this embedding is installed."""
+    from .indicators import IndicatorClassifier
+
+    model = IndicatorClassifier.load()
+    if model is None or model.meta.get("embedding_model") != embedder.model_id:
+        return None
+    found = model.predict(vectors, [f.lemmas for f in fragments])
+    for prediction, indicators, fragment in zip(predictions, found, fragments):
+        prediction.indicators = indicators if fragment.role != "facilitator" else []
+    return model
+
+
+def follow_themes(
+    store: Any, round_id: str, themes: list[dict[str, Any]], total: int, reference: np.ndarray | None = None
+) -> list[dict[str, Any]]:
+    """Stable theme ids across rounds, and each theme's status against the round before."""
+    by_round: dict[str, list[dict[str, Any]]] = {}
+    for rid, theme in store.all_themes():
+        by_round.setdefault(rid, []).append(theme)
+    assign_ids(themes, latest_versions(list(by_round.values())), reference)
+    rounds_of: dict[str, set[str]] = {}
+    for rid, round_themes in by_round.items():
+        for theme in round_themes:
+            rounds_of.setdefault(theme.get("id", ""), set()).add(rid)
+    order = store.round_ids()
+    previous_id = order[order.index(round_id) - 1] if round_id in order and order.index(round_id) > 0 else None
+    if previous_id is None:
+        for theme in themes:
+            theme["share"] = round(theme["size"] / max(1, total), 4)
+            theme["status"] = "nieuw"
+        return []
+    previous = store.themes(previous_id)
+    previous_total = sum(1 for f in store.fragments(store.round_document_ids(previous_id)) if f.role != "facilitator")
+    earlier_rounds = set(order[: order.index(previous_id)])
+    seen_before = {tid for tid, rids in rounds_of.items() if rids & earlier_rounds}
+    return theme_status(themes, total, previous, previous_total, seen_before)
+
+
+def carry_decisions(store: Any, round_id: str, themes: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
+    """Each link shows the latest decision staff took on the same theme and item, in this or an earlier round."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for decision in store.decisions(up_to_round=round_id if round_id in store.round_ids() else None):
+        if decision["decision"] == "notitie" and (decision["theme_id"], decision["item_id"]) in latest:
+            latest[(decision["theme_id"], decision["item_id"])]["note"] += "\n" + decision["note"]
+            continue
+        latest[(decision["theme_id"], decision["item_id"])] = dict(decision)
+    id_of = {t["key"]: t.get("id") for t in themes}
+    for link in links:
+        link["theme_id"] = id_of.get(link["theme"])
+        found = latest.get((link["theme_id"], link["item"]))
+        if found:
+            link["decision"] = found["decision"]
+            link["decision_note"] = found["note"]
+            link["decision_action"] = found["action"]
+            link["decision_round"] = found["round_id"]
+
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def model_hashes() -> dict[str, str]:
+    """sha256 of every model file the cycle may read, so a report names the exact weights it used."""
+    import hashlib
+
+    found = {}
+    if MODELS_DIR.is_dir():
+        for path in sorted(MODELS_DIR.rglob("*")):
+            if path.is_file() and path.suffix in (".json", ".npz"):
+                found[str(path.relative_to(MODELS_DIR))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return found
 
 
 def build_manifest(
@@ -291,6 +395,12 @@ def build_manifest(
         "invoer": [{"bestand": d.name, "sha256": d.content_hash, "type": d.doc_type, "datum": d.meta.get("datum")} for d in documents],
         "nieuw_ingelezen": ingested.new,
         "fouten": ingested.errors,
+        "configuratie": {
+            # local names are identifying: the manifest records how many, never which
+            **{k: v for k, v in workspace.config.__dict__.items() if k != "lokale_namen"},
+            "lokale_namen": len(workspace.config.lokale_namen),
+        },
+        "model_bestanden": model_hashes(),
         "modellen": {
             "embedding": embedding_id,
             "levensdomeinen": classifier.model_kind

@@ -96,6 +96,7 @@ class DomainPrediction:
     aspect: str | None = None
     actor: str | None = None
     tone: str | None = None  # sterkte | probleem | wens | neutraal
+    indicators: list[str] = field(default_factory=list)  # performance indicators, strongest first
 
 
 @dataclass
@@ -135,6 +136,7 @@ class ProgrammeItem:
     owner: str | None = None
     status: str | None = None
     sub_items: list[dict[str, Any]] = field(default_factory=list)
+    domains_inferred: bool = False  # True when the file named none and they were inferred from text and owner
 
     @property
     def text(self) -> str:

@@ -362,14 +362,7 @@ class Pseudonymiser:
         if not text.strip():
             return text
         role_hint = role_hint or {}
-        spans = self._deduce_spans(text) + self._pattern_spans(text)
-        # register newly found person names first, so the name pass sees them everywhere
-        for span in spans:
-            if span.kind == "persoon" and _plausible_name(span.text) and span.text not in self.key.pseudonyms():
-                self.key.person(span.text, role_hint.get(normalise_name(span.text)))
-        spans = [s for s in spans if s.kind != "persoon" or _plausible_name(s.text)]
-        spans += self._name_spans(text)
-        chosen = _resolve_overlaps(spans)
+        chosen = self.find_spans(text, role_hint)
         pieces = []
         last = 0
         for span in chosen:
@@ -379,6 +372,19 @@ class Pseudonymiser:
         pieces.append(text[last:])
         result = "".join(pieces)
         return _tidy_possessives(result, self.key.pseudonyms())
+
+    def find_spans(self, text: str, role_hint: dict[str, str] | None = None) -> list[Span]:
+        """The identifying spans of ``text``, without overlaps, in text order; new names are learned."""
+        role_hint = role_hint or {}
+        # deduce returns a set: order spans by position, so numbering never depends on the hash seed
+        spans = sorted(self._deduce_spans(text) + self._pattern_spans(text), key=lambda s: (s.start, -s.end, s.kind))
+        # register newly found person names first, so the name pass sees them everywhere
+        for span in spans:
+            if span.kind == "persoon" and _plausible_name(span.text) and span.text not in self.key.pseudonyms():
+                self.key.person(span.text, role_hint.get(normalise_name(span.text)))
+        spans = [s for s in spans if s.kind != "persoon" or _plausible_name(s.text)]
+        spans += self._name_spans(text)
+        return _resolve_overlaps(spans)
 
     def pseudonymise_document(self, raw: RawDocument) -> Document:
         """Turn a RawDocument into a Document whose every string is pseudonymised."""

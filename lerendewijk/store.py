@@ -18,7 +18,7 @@ import numpy as np
 
 from .model import Document, DomainPrediction, Fragment, Turn
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS annotations (
     aspect TEXT,
     actor TEXT,
     tone TEXT,
+    indicators_json TEXT NOT NULL DEFAULT '[]',
     model_id TEXT NOT NULL,
     PRIMARY KEY (round_id, fragment_id)
 );
@@ -125,6 +126,16 @@ CREATE TABLE IF NOT EXISTS links (
     evidence_json TEXT NOT NULL,
     PRIMARY KEY (round_id, theme_key, item_id)
 );
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    theme_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('aanvaard', 'afgewezen', 'notitie')),
+    note TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
 """
 
 
@@ -149,7 +160,16 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
-            self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._migrate()
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate(self) -> None:
+        """Bring a workspace made by an earlier version up to date; tables are created above."""
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(annotations)")}
+        if "tone" not in columns:
+            self.conn.execute("ALTER TABLE annotations ADD COLUMN tone TEXT")
+        if "indicators_json" not in columns:
+            self.conn.execute("ALTER TABLE annotations ADD COLUMN indicators_json TEXT NOT NULL DEFAULT '[]'")
 
     def close(self) -> None:
         self.conn.close()
@@ -295,7 +315,7 @@ class Store:
     def save_annotations(self, round_id: str, fragment_ids: list[int], predictions: list[DomainPrediction], model_id: str) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO annotations(round_id, fragment_id, domains_json, status, scores_json, aspect, actor,"
-            " tone, model_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " tone, indicators_json, model_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     round_id,
@@ -306,6 +326,7 @@ class Store:
                     p.aspect,
                     p.actor,
                     p.tone,
+                    json.dumps(p.indicators),
                     model_id,
                 )
                 for fid, p in zip(fragment_ids, predictions)
@@ -322,6 +343,7 @@ class Store:
                 aspect=r["aspect"],
                 actor=r["actor"],
                 tone=r["tone"],
+                indicators=json.loads(r["indicators_json"]),
             )
             for r in rows
         }
@@ -368,6 +390,30 @@ class Store:
         return [
             {"theme": r["theme_key"], "item": r["item_id"], "score": r["score"], "evidence": json.loads(r["evidence_json"])} for r in rows
         ]
+
+    def all_themes(self) -> list[tuple[str, dict[str, Any]]]:
+        """(round id, theme) for every stored theme, rounds in their order."""
+        rows = self.conn.execute(
+            "SELECT t.round_id, t.data_json FROM themes t JOIN rounds r ON r.id = t.round_id ORDER BY r.seq, t.size DESC, t.theme_key"
+        ).fetchall()
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    # -- decisions of policy staff on links ---------------------------------
+    def add_decision(self, round_id: str, theme_id: str, item_id: str, decision: str, note: str = "", action: str = "") -> int:
+        cur = self.conn.execute(
+            "INSERT INTO decisions(round_id, theme_id, item_id, decision, note, action) VALUES (?,?,?,?,?,?)",
+            (round_id, theme_id, item_id, decision, note, action),
+        )
+        return int(cur.lastrowid or 0)
+
+    def decisions(self, up_to_round: str | None = None) -> list[dict[str, Any]]:
+        """Decisions in the order they were taken; with ``up_to_round``, only those of that round and before."""
+        sql = "SELECT d.*, r.seq FROM decisions d JOIN rounds r ON r.id = d.round_id"
+        params: tuple[Any, ...] = ()
+        if up_to_round is not None:
+            sql += " WHERE r.seq <= (SELECT seq FROM rounds WHERE id = ?)"
+            params = (up_to_round,)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY r.seq, d.id", params)]
 
     def counts(self) -> dict[str, int]:
         return {

@@ -108,6 +108,20 @@ def test_pseudonyms_do_not_depend_on_the_hash_seed() -> None:
     assert len(outputs) == 1
 
 
+def test_names_are_numbered_in_text_order_whatever_order_the_detector_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # deduce hands back a set of annotations, whose order follows the hash seed
+    from lerendewijk.privacy import Span
+
+    text = "Mijn kinderen, Ilse is vier en Bram is zes."
+    found = [Span(31, 35, "persoon", "Bram"), Span(15, 19, "persoon", "Ilse")]
+    results = set()
+    for order in (found, found[::-1]):
+        p = Pseudonymiser(PseudonymKey(), use_deduce=False)
+        monkeypatch.setattr(p, "_deduce_spans", lambda _text, order=order: list(order))
+        results.add(p.pseudonymise_text(text))
+    assert results == {"Mijn kinderen, Persoon 1 is vier en Persoon 2 is zes."}
+
+
 @pytest.mark.parametrize(
     ("text", "gone", "kept"),
     [

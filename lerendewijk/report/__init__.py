@@ -13,6 +13,7 @@ from typing import Any
 from ..domains import DOMAIN_KEYS, DOMAINS
 from ..model import Document, DomainPrediction, Fragment
 from ..privacy import write_atomic
+from ..rounds import STATUS_LABELS
 from ..store import Store
 from ..themes import quote
 
@@ -137,6 +138,22 @@ def build_report_data(
     ]
     previous = _previous_round(store, round_id)
     statuses = Counter(p.status for p in predictions)
+    from ..connect import CONSEQUENCE_RULES, CONSEQUENCES
+    from ..indicators import INDICATORS, monitor
+
+    resident = [(f, p) for f, p in zip(fragments, predictions) if f.role != "facilitator"]
+    indicator_table = monitor([p.indicators for _, p in resident], [p.tone for _, p in resident])
+    previous_table = previous["indicators"] if previous else None
+    indicators = [
+        {
+            "key": key,
+            "label": INDICATORS[key],
+            **{tone: indicator_table[key].get(tone, 0) for tone in ("sterkte", "probleem", "wens", "neutraal", "totaal")},
+            "share": round(indicator_table[key].get("totaal", 0) / max(1, len(resident)), 4),
+            "previous_share": previous_table[key]["share"] if previous_table and key in previous_table else None,
+        }
+        for key in INDICATORS
+    ]
     return {
         "wijk": manifest.get("wijk"),
         "ronde": round_id,
@@ -154,13 +171,18 @@ def build_report_data(
         "domains": domains,
         "silent_domains": [d["label"] for d in domains if d["share"] < 0.08],
         "themes": [{k: v for k, v in t.items() if k not in ("centroid", "members")} for t in themes],
+        "theme_status_labels": STATUS_LABELS,
         "programme": {
             "naam": programme["naam"] if programme else None,
             "onderdelen": items,
             "links": links,
             "blind_spots": [theme_by_key[k] | {"centroid": None, "members": None} for k in connection.get("blind_spots", [])],
             "no_resonance": [item_by_id[i] for i in connection.get("no_resonance", []) if i in item_by_id],
+            "consequences": connection.get("consequences", []),
+            "consequence_labels": CONSEQUENCES,
+            "consequence_rules": CONSEQUENCE_RULES,
         },
+        "indicators": indicators if any(i["totaal"] for i in indicators) else [],
         "questions": _questions(domains, themes),
         "signals": signal_rows,
         "previous": previous,
@@ -178,8 +200,19 @@ def _previous_round(store: Store, round_id: str) -> dict[str, Any] | None:
     return {
         "ronde": prev,
         "documents": len(docs),
-        "themes": [{"number": t.get("number"), "label": t["label"], "size": t["size"]} for t in themes],
+        "themes": [{"number": t.get("number"), "id": t.get("id"), "label": t["label"], "size": t["size"]} for t in themes],
+        "indicators": _stored_indicators(store, prev),
     }
+
+
+def _stored_indicators(store: Store, round_id: str) -> dict[str, dict[str, Any]]:
+    """The indicator table of an earlier round, from its stored annotations (resident fragments only)."""
+    from ..indicators import monitor
+
+    annotations = store.annotations(round_id)
+    fragments = [f for f in store.fragments(store.round_document_ids(round_id)) if f.role != "facilitator" and f.id in annotations]
+    table = monitor([annotations[f.id].indicators for f in fragments if f.id], [annotations[f.id].tone for f in fragments if f.id])
+    return {k: {**v, "share": round(v.get("totaal", 0) / max(1, len(fragments)), 4)} for k, v in table.items()}
 
 
 def render_html(data: dict[str, Any]) -> str:
