@@ -112,7 +112,9 @@ def pseudonymise(source: Path, output: Path | None, workspace_dir: Path | None) 
     raw = read_transcript(source)
     if workspace_dir is not None:
         with Workspace(workspace_dir) as workspace:
-            document = Pseudonymiser(workspace.key, workspace.config.lokale_namen).pseudonymise_document(raw)
+            document = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk]).pseudonymise_document(
+                raw
+            )
             workspace.key.save()
     else:
         document = Pseudonymiser(PseudonymKey()).pseudonymise_document(raw)

@@ -75,7 +75,7 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
     """Read, pseudonymise and segment each file; a bad file is reported and skipped, never half-stored."""
     result = IngestResult()
     store = workspace.store
-    pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen)
+    pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk])
     for path in expand_inputs(paths):
         try:
             raw = read_transcript(path)

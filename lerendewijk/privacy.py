@@ -48,6 +48,11 @@ NAME_PARTICLES = {
     "ben",
 }
 
+# upper- and lower-case letters of the Latin alphabets people's names are written in here
+# ("Büşra Yıldırım", "Wiśniewska", "Štěpán"); [A-Z] alone would let them through
+_UP = "[" + "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper()) + "]"
+_LOW = "[" + "".join(chr(c) for c in range(0x61, 0x250) if chr(c).islower()) + "]"
+
 STREET_SUFFIX = (
     r"(?:straat|laan|weg|plein|kade|pad|hof|singel|gracht|dreef|park|steeg|dijk|ring|erf|plantsoen|"
     r"markt|wal|baan|veld|hoek|oord|rade|zijde|wijk|burcht|donk|haven|kamp|akker|weide|gaarde)"
@@ -61,8 +66,57 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s?31[\s\-.]?(?:\(0\)\s?)?|0)"
     r"(?:6[\s\-.]?(?:\d[\s\-.]?){7}\d|[1-9]\d{1,2}[\s\-.]?(?:\d[\s\-.]?){5,6}\d)(?!\d)"
 )
+_PHONE_ABROAD = re.compile(r"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{1,2}(?:[\s\-.]?\d){7,11}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
-_BSN = re.compile(r"(?<!\d)(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d)")
+# ages said in passing: "ik ben nu 66", "ze is 72 maar", "Pieter, 52, werkt", "mw. Kaya (74)"
+_AGE_SAID = re.compile(
+    r"\b(?:ben|is|word|wordt|werd|was)\s+(?:(?:nu|al|ook|dus|pas|bijna|net|inmiddels)\s+){0,2}(?P<v>\d{1,3})(?!\d)(?![.,]\d)"
+    r"(?!\s*(?:euro|procent|%|keer|minuten|min|uur|kilo|kg|meter|m\b|cm|km|graden|jaar\s+(?:geleden|lang|getrouwd|hier|in|op|bij|weg|terug)|"
+    r"mensen|woningen|huizen|flats|kinderen|jongens|meisjes|leden|stuks|dagen|weken|maanden|bussen|plekken|deelnemers|bewoners|euro))",
+    re.I,
+)
+_AGE_APPOSITION = re.compile(r"(?<=[A-Za-zÀ-ÿ]),\s(?P<v>[1-9]\d?|1[01]\d)[,.](?=\s|$)|(?<=[A-Za-zÀ-ÿ.])\s\((?P<w>[1-9]\d?|1[01]\d)\)")
+_PARTICLES = r"(?:van|de|der|den|ter|ten|te|het|'t|la|le|du|el|al|ben|bin|von|da|di)"
+_INITIALS_NAME = re.compile(
+    rf"(?<![\w.])((?:[A-Z]\.\s?){{1,3}}(?:(?:{_PARTICLES}|El|Al|Ben|Van|De)\s+){{0,3}}{_UP}[\w'’]+(?:[\-\s]{_UP}{_LOW}[\w'’]+)?)"
+)
+_NICKNAME = re.compile(
+    r"\b(?:noem\w*|zeg\w*|heet|heten)((?:\s+(?:ze|we|wij|zij|iedereen|de jongens|hij|me|mij|hem|haar|hier|bij|altijd|ook|maar|gewoon|allemaal|nog))+)"
+    rf"\s+(?P<v>(?:de\s+)?{_UP}[\w'’]+)"
+    rf"|(?P<w>(?:de\s+)?{_UP}[\w'’]+),?\s+zo\s+noem(?:en|t)\s+(?:ze|we|iedereen|de mensen)\s+(?:me|mij|hem|haar)"
+)
+_SHOP_WORDS = (
+    r"(?:bakkerij|bakker|slagerij|slager|kapsalon|kapper|kapperszaak|café|cafe|eethuis|restaurant|snackbar|cafetaria|toko|"
+    r"groentezaak|groenteboer|buurtsuper|schoenmakerij|schoenmaker|fietsenmakerij|fietsenmaker|naaiatelier|kleermakerij|"
+    r"garage|bloemist|bloemenzaak|kiosk|shoarmazaak|pizzeria|wasserette|rijschool|autorijschool|biljartclub|"
+    r"voetbalclub|sportclub|buurtwinkel|winkel|zaak|nagelstudio|theehuis|klussenbedrijf|klusbedrijf|schildersbedrijf|visboer|viskraam|"
+    r"supermarkt|koor|zangkoor|vv|sv|voetbalvereniging|vereniging|dansschool|sportschool|kinderopvang|gastouder)"
+)
+_SHOP = re.compile(
+    rf"\b(?i:{_SHOP_WORDS})\s+(?P<v>(?:(?:{_PARTICLES}|Van|De|Den|Der|Het|Al|El|Ben)\s+)*{_UP}[\w'’]+(?:[\s\-](?:{_PARTICLES}\s+)*{_UP}[\w'’]+)*)",
+)
+_STREET_NAME = rf"(?:[A-Z][a-z]{{0,2}}\.\s|Van\s|De\s)?(?:[A-Z][\w'’\-]*\s)?[A-Z][\w'’\-]*{STREET_SUFFIX}"
+_RESIDENCE_AFTER = re.compile(
+    rf"\b(?:[Oo]p|[Aa]an) de (?P<v>{_STREET_NAME})\b(?=[^.!?\n]{{0,25}}\b(?:woon|woont|wonen|woonde|woonden)\b)"
+    rf"|\b[Bb]ij (?:mij|ons|hem|haar|hen) (?:op|aan|in) de (?P<w>{_STREET_NAME})\b"
+    rf"|(?P<x>{_STREET_NAME}),? waar (?:ik|wij|we|hij|zij|ze|jullie) (?:woon|wonen|woont|woonde|woonden)\b"
+    rf"|(?<=[A-Za-zÀ-ÿ’']), van de (?P<y>{_STREET_NAME})\b"
+)
+_TITLED = re.compile(
+    rf"\b(?:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|juffrouw|juf|meester|zuster|pastoor|dominee|imam|tante|oom|ome|opa|oma|buurman|buurvrouw)\s+"
+    rf"(?P<v>(?:{_PARTICLES}\s+)*{_UP}[\w'’]+(?:-{_UP}[\w'’]+)?)"
+)
+_NUMBER_WORD = (
+    r"(?:nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|"
+    r"achttien|negentien|(?:(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën))?(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig))"
+)
+_SPOKEN_PHONE = re.compile(rf"\bnul[\s,]+{_NUMBER_WORD}(?:[\s,]+{_NUMBER_WORD}){{4,}}\b", re.I)
+# a street without a number identifies someone when it says where they live
+_RESIDENCE = re.compile(
+    rf"\b(?:woon|woont|wonen|woonde|woonden|wonend|verhuisd|verhuist|verhuizen|gewoond|adres)\b[^.!?\n]{{0,40}}?"
+    rf"\b(?:op|aan|in|naar|van)\s+(?:de\s+|het\s+)?(?P<v>(?:[A-Z][a-z]{{0,2}}\.\s)?(?:[A-Z][\w'’\-]*\s)?[A-Z][\w'’\-]*{STREET_SUFFIX})\b"
+)
+_BSN = re.compile(r"(?<!\d)(?:\d{9}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d)")
 _MONTHS = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?"
 _DATE = re.compile(rf"\b(?:\d{{1,2}}[\-/.]\d{{1,2}}[\-/.](?:19|20)?\d{{2}}|\d{{1,2}}\s+{_MONTHS}\s+(?:19|20)\d{{2}})\b", re.I)
 _BIRTH = re.compile(
@@ -75,7 +129,8 @@ _AGE = re.compile(
     re.I,
 )
 _AGE_PLAIN = re.compile(
-    r"(?<!\d)(1[0-1]\d|[1-9]\d)(?=\s*jaar\b)(?!\s*jaar\s+(?:geleden|lang|later|terug|hier|in|op|bij|al|nu|voor|na|wonen|woon))", re.I
+    r"(?<!\d)(?<!al )(?<!ruim )(?<!bijna )(?<!sinds )(?<!tot )(?<!en )(?<!of )(1[0-1]\d|[1-9]\d)(?=\s*jaar\b)(?!\s*jaar\s+(?:geleden|lang|later|terug|hier|in|op|bij|al|nu|voor|na|wonen|woon))",
+    re.I,
 )
 
 _PLACEHOLDER = {
@@ -88,6 +143,7 @@ _PLACEHOLDER = {
     "leeftijd": "[leeftijd]",
     "id": "[nummer]",
     "url": "[link]",
+    "lokaal": "[lokale naam {n}]",
 }
 
 DEDUCE_TAGS = {
@@ -271,10 +327,12 @@ class Pseudonymiser:
     identify someone (e.g. "Bakkerij De Korenschoof"); they are always replaced.
     """
 
-    def __init__(self, key: PseudonymKey, local_names: Iterable[str] = (), use_deduce: bool = True) -> None:
+    def __init__(self, key: PseudonymKey, local_names: Iterable[str] = (), use_deduce: bool = True, allowed: Iterable[str] = ()) -> None:
         self.key = key
         self.local_names = [n for n in local_names if n.strip()]
         self.use_deduce = use_deduce
+        # words that name no one here (the neighbourhood, its buildings): never taken for a person
+        self.allowed = frozenset(w.lower() for phrase in allowed for w in [phrase, *phrase.split()] if w.strip())
         self._deduce: Any = None
 
     # -- detection -------------------------------------------------------
@@ -314,6 +372,7 @@ class Pseudonymiser:
         for kind, pattern in (
             ("email", _EMAIL),
             ("telefoon", _PHONE),
+            ("telefoon", _PHONE_ABROAD),
             ("adres", _ADDRESS),
             ("adres", _ADDRESS_LOWER),
             ("postcode", _POSTCODE),
@@ -321,9 +380,20 @@ class Pseudonymiser:
             ("datum", _DATE),
             ("leeftijd", _AGE),
             ("leeftijd", _AGE_PLAIN),
+            ("leeftijd", _AGE_SAID),
+            ("leeftijd", _AGE_APPOSITION),
+            ("adres", _RESIDENCE),
+            ("adres", _RESIDENCE_AFTER),
+            ("telefoon", _SPOKEN_PHONE),
+            ("lokaal", _SHOP),
         ):
             for m in pattern.finditer(text):
-                group = "v" if "v" in pattern.groupindex else 0
+                group: int | str = 0
+                for name in ("v", "w", "x", "y"):
+                    if name in pattern.groupindex and m.group(name) is not None:
+                        group = name
+                if kind == "lokaal" and not _shop_name(m.group(group)):
+                    continue
                 spans.append(Span(m.start(group), m.end(group), kind, m.group(group)))
         for m in _BSN.finditer(text):
             digits = re.sub(r"\D", "", m.group())
@@ -331,17 +401,42 @@ class Pseudonymiser:
                 spans.append(Span(m.start(), m.end(), "bsn", m.group()))
         return spans
 
+    def _heuristic_name_spans(self, text: str) -> list[Span]:
+        """Names deduce's lists miss: initials with a surname, nicknames, names from anywhere in the
+        world (a capitalised word that is no Dutch word and no known place), lower-case first names."""
+        spans = []
+        for m in _INITIALS_NAME.finditer(text):
+            if not _street_not_person(text, m.start(1), m.end(1)):
+                spans.append(Span(m.start(1), m.end(1), "persoon", m.group(1)))
+        for m in _NICKNAME.finditer(text):
+            group = "v" if m.group("v") else "w"
+            spans.append(Span(m.start(group), m.end(group), "persoon", m.group(group)))
+        for m in _TITLED.finditer(text):
+            spans.append(Span(m.start("v"), m.end("v"), "persoon", m.group("v")))
+        for m in _CAPITALISED.finditer(text):
+            if _unknown_name(text, m.start(), m.group(), self.allowed) or _listed_name_mid_sentence(
+                text, m.start(), m.group(), self.allowed
+            ):
+                spans.append(Span(m.start(), m.end(), "persoon", m.group()))
+        for m in _LOWER_WORD.finditer(text):
+            word = m.group()
+            if word in _first_names() and not _is_common_word(word) and word not in _common_words() and word not in _NOT_NAMES:
+                spans.append(Span(m.start(), m.end(), "persoon", word))
+        return spans
+
     def _name_spans(self, text: str) -> list[Span]:
         forms = self.key.known_names()
         for local in self.local_names:
             forms.setdefault(normalise_name(local), "")
+        for local in self.key.values.get("lokaal", {}):
+            forms.setdefault(local, "")
         spans = []
         for form, pseudonym in forms.items():
             if len(form) < 2:
                 continue
             for pattern, case_sensitive in _name_patterns(form):
                 for m in pattern.finditer(text):
-                    if not case_sensitive and not m.group(1)[0].isupper() and _is_common_word(form):
+                    if not case_sensitive and not m.group(1).split()[-1][0].isupper() and _is_common_word(form):
                         continue
                     kind = "persoon" if pseudonym else "lokaal"
                     spans.append(Span(m.start(1), m.end(1), kind, m.group(1)))
@@ -377,13 +472,18 @@ class Pseudonymiser:
         """The identifying spans of ``text``, without overlaps, in text order; new names are learned."""
         role_hint = role_hint or {}
         # deduce returns a set: order spans by position, so numbering never depends on the hash seed
-        spans = sorted(self._deduce_spans(text) + self._pattern_spans(text), key=lambda s: (s.start, -s.end, s.kind))
+        found = self._deduce_spans(text) + self._pattern_spans(text) + self._heuristic_name_spans(text)
+        found = [_trim_person(text, sp) if sp.kind == "persoon" else sp for sp in found]
+        # "41 jaar lang", "25 jaar getrouwd": a duration, whoever's detector called it an age
+        found = [sp for sp in found if sp.kind != "leeftijd" or not _DURATION_AFTER.match(text, sp.end)]
+        found = [sp for sp in found if sp.text and (sp.kind != "persoon" or not _not_a_person(sp.text))]
+        spans = sorted(found, key=lambda s: (s.start, -s.end, s.kind))
         # register newly found person names first, so the name pass sees them everywhere
         for span in spans:
             if span.kind == "persoon" and _plausible_name(span.text) and span.text not in self.key.pseudonyms():
                 self.key.person(span.text, role_hint.get(normalise_name(span.text)))
         spans = [s for s in spans if s.kind != "persoon" or _plausible_name(s.text)]
-        spans += self._name_spans(text)
+        spans += [sp for sp in self._name_spans(text) if sp.kind != "persoon" or not _not_a_person(sp.text)]
         return _resolve_overlaps(spans)
 
     def pseudonymise_document(self, raw: RawDocument) -> Document:
@@ -532,6 +632,7 @@ def _street_not_person(text: str, start: int, end: int) -> bool:
         return False
     before = text[max(0, start - 12) : start].lower()
     abbreviated = len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]{0,3}\.", words[0]) is not None
+    abbreviated = abbreviated or re.search(r"\b[A-Z][a-z]{0,3}\.\s+$", text[max(0, start - 8) : start]) is not None
     return abbreviated or re.search(r"\b(de|het|op|aan|in|naar|langs|bij|over|via)\s+([a-z]{1,4}\.\s+)?$", before) is not None
 
 
@@ -644,3 +745,184 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 __all__ = ["PseudonymKey", "Pseudonymiser", "RawTurn", "pseudonymise_file", "warm_up"]
+
+
+_CAPITALISED = re.compile(rf"(?<![\w@.'’\-/]){_UP}{_LOW}[\w'’]*(?:-{_UP}{_LOW}+)?(?:\s+{_UP}{_LOW}[\w'’]*)?(?![\w@])")
+_LOWER_WORD = re.compile(rf"(?<![\w@.\-/]){_LOW}{{3,}}(?![\w@])")
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:de|het|een|naar|uit|in|op|bij de|van de|van het)\s+)$", re.I)
+# lower-case first names that are ordinary words in transcripts
+_NOT_NAMES = frozenset({"ben", "bas", "wil", "mag", "roos", "mees", "hoor", "nou", "hee", "hoi", "joh", "jan", "bene"})
+# capitalised words that are neither Dutch words in simplemma's list nor names: countries,
+# chains, agencies, feasts and the like, which identify nobody
+_NOT_PERSONS = frozenset(
+    """
+    nederland nederlands nederlandse marokko marokkaans marokkaanse turkije turks turkse suriname surinaams surinaamse
+    curaçao curaçaos curaçaose antillen antilliaans antilliaanse aruba bonaire polen pools poolse syrië syrisch syrische
+    eritrea eritrees eritrese ethiopië ethiopisch somalië somalisch irak iraaks iran iraans afghanistan afghaans
+    china chinees chinese indonesië indonesisch indonesische india indiaas duitsland duits duitse belgië belgisch
+    frankrijk frans spanje spaans italië italiaans portugal portugees engeland engels amerika amerikaans
+    europa europees europese afrika afrikaans azië bulgarije bulgaars roemenië roemeens oekraïne oekraïens rusland russisch
+    kaapverdië kaapverdisch ghana ghanees nigeria egypte tunesië algerije libanon jemen soedan koerdisch koerdistan
+    albert heijn lidl aldi jumbo plus dirk vomar coop spar hema kruidvat etos action blokker zeeman xenos gamma praxis
+    karwei ikea mediamarkt bol postnl dhl ziggo kpn vodafone eneco essent vattenfall rabobank ing abn amro sns asn
+    whatsapp facebook instagram tiktok youtube google apple samsung microsoft netflix digid mijnoverheid
+    wmo aow anw awbz wlz zvw cak uwv svb ggd ggz cjg duo cbr belastingdienst toeslagen nibud juridisch loket
+    humanitas zonnebloem leger heils resto vanharte voedselbank vluchtelingenwerk wijkteam thuiszorg buurtzorg
+    ramadan suikerfeest offerfeest kerst kerstmis pasen pinksteren hemelvaart sinterklaas koningsdag bevrijdingsdag
+    keti koti divali diwali chinees nieuwjaar hanoeka allah god jezus profeet
+    geachte beste hierbij sindsdien haha hihi hoi mevrouw meneer mevr dhr mw geb tel nr ps dr drs ing mr prof
+    facilitator welzijn zorg
+    ach och hè hé nou tja joh jeetje hoor oké oke hm hmm eh ehm uh ah oh oei au hup hallo doei
+    tarifit tamazight berbers arabisch papiaments sranan sranantongo tigrinya dari farsi pashtu urdu hindi hindoestaans
+    mandarijn kantonees tagalog holi nowruz newroz eid pesach vaisakhi sint-maarten halloween carnaval
+    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+    bewoner bewoners professional professionals gespreksleider persoon
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """deduce's lists of Dutch places, municipalities, provinces and regions: no person is called Zwolle."""
+    import deduce
+
+    root = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "locations" / "lst_placename"
+    names: set[str] = set()
+    for path in root.glob("*/items.txt"):
+        try:
+            names.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        except OSError:
+            continue
+    return frozenset(names)
+
+
+def _unknown_name(text: str, start: int, candidate: str, allowed: frozenset[str]) -> bool:
+    """A capitalised word (or two) that no Dutch dictionary, place list or list of agencies knows:
+    in talk about a neighbourhood that is nearly always a person's name ("Yonas", "Kowalski")."""
+    words = candidate.split()
+    plain = [w.strip("'’").lower() for w in words]
+    if any(len(w) < 3 for w in plain) or candidate.lower() in allowed or any(w in allowed for w in plain):
+        return False
+    if re.search(STREET_SUFFIX + r"$", plain[-1]) and len(plain[-1]) > 6:
+        return False  # a street name without a number; where it locates a home, _RESIDENCE has it
+    if candidate.lower() in _place_names() or any(w in _place_names() or w in _NOT_PERSONS for w in plain):
+        return False
+    if all(_dutch_word(w.replace("-", "")) for w in plain):
+        return False
+    if _ARTICLE_BEFORE.search(text[max(0, start - 12) : start]) and not any(w in _first_names() for w in plain):
+        # "de Vlietkamp", "het Kastanjehuis": places and organisations follow an article, people rarely do
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """deduce's whitelist (common words, stop words, medical terms) and spaCy's Dutch stop words:
+    simplemma's dictionary misses many adverbs ("daarvoor", "anders")."""
+    import deduce
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    root = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "whitelist"
+    words = set(STOP_WORDS)
+    for path in root.rglob("items.txt"):
+        try:
+            words.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+_DUTCH_SUFFIX = re.compile(r"(?:ing|ingen|heid|heden|schap|atie|aties|teit|isme|elijk|lijk|baar|achtig)$")
+
+
+def _dutch_word(word: str) -> bool:
+    if word in _common_words() or _is_common_word(word) or re.fullmatch(_NUMBER_WORD, word):
+        return True
+    if len(word) >= 8 and _DUTCH_SUFFIX.search(word):
+        return True  # 'inschrijving', 'bereikbaarheid': Dutch derivations, not names
+    return word not in _first_names() and word not in _surnames() and _is_compound(word)
+
+
+@lru_cache(maxsize=20000)
+def _is_compound(word: str) -> bool:
+    """'buurtfeest', 'daarvoor', 'urgentieaanvraag': Dutch glues known words together (sometimes
+    with a linking s or e); a name like 'Kromodimedjo' does not split so."""
+    if len(word) < 7:
+        return False
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        for link in ("", "s", "e", "en"):
+            if link and not head.endswith(link):
+                continue
+            stem = head[: len(head) - len(link)] if link else head
+            known_stem = _is_common_word(stem) or stem in _common_words()
+            known_tail = _is_common_word(tail) or tail in _common_words() or _is_compound(tail)
+            if len(stem) >= 3 and len(tail) >= 3 and known_stem and known_tail:
+                return True
+    return False
+
+
+def _not_a_person(text: str) -> bool:
+    """Our own pseudonyms, chains, agencies and salutations that a detector took for a name."""
+    if _PSEUDONYM_FORM.match(text.strip()):
+        return True
+    words = [w.strip(".,:'’").lower() for w in text.split()]
+    return bool(words) and all(w in _NOT_PERSONS or re.fullmatch(_PARTICLES, w) for w in words)
+
+
+# words that can open a sentence before a name but are never part of one
+_NEVER_IN_NAMES = frozenset(
+    """bewoner professional gespreksleider persoon facilitator als bij en maar dus want toen met voor door op in aan naar
+    dat die dit deze ook nog dan ja nee nou ik wij we zij hij ze mijn onze jullie u hoi dag beste lieve tante oom opa oma
+    buurman buurvrouw zoon dochter moeder vader broer zus neef nicht kleinzoon kleindochter vriend vriendin zei zegt vroeg
+    heeft had is was komt kwam gaat ging waar wat wie hoe omdat terwijl sinds tot zonder over onder zoals gewoon
+    echt alleen samen""".split()
+)
+
+
+def _trim_person(text: str, span: Span) -> Span:
+    """'Bewoner Piotr Nowak', 'Bij Yasmina', 'Als Chaouch': keep the name, drop the word before it."""
+    start, end = span.start, span.end
+    while True:
+        m = re.match(r"([^\s]+)\s+", text[start:end])
+        if not m or m.group(1).strip(".,:;'’").lower() not in _NEVER_IN_NAMES:
+            break
+        start += m.end()
+    return Span(start, end, span.kind, text[start:end]) if start != span.start else span
+
+
+_DURATION_AFTER = re.compile(r"\s*jaar\s+(?:lang|geleden|getrouwd|samen|terug|later|eerder|gewerkt|gewoond|in dienst)\b", re.I)
+_PSEUDONYM_FORM = re.compile(r"^(?:Bewoner|Professional|Gespreksleider|Persoon|Facilitator)(?:\s+\d+)?$")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    import deduce
+
+    path = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names" / "lst_surname" / "items.txt"
+    try:
+        return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    except OSError:
+        return frozenset()
+
+
+def _listed_name_mid_sentence(text: str, start: int, candidate: str, allowed: frozenset[str]) -> bool:
+    """'ik zag Riet gisteren', 'die van Schouten': inside a sentence Dutch capitalises names, not
+    nouns, so a capitalised word from the lists of first names or surnames is a name there."""
+    before = text[:start].rstrip()
+    if not before or before[-1] in '.!?:;"“‘(\n' or text[:start].endswith("\n"):
+        return False
+    words = [w.strip("'’").lower() for w in candidate.split() if not re.fullmatch(_PARTICLES, w.lower())]
+    if not words or any(w in _NOT_PERSONS or w in allowed or w in _place_names() for w in words):
+        return False
+    if _ARTICLE_BEFORE.search(text[max(0, start - 12) : start]):
+        return False
+    # a surname that is also a word ("Goed", "Mooi") needs more than capitals; a first name does not
+    return any(w in _first_names() or (w in _surnames() and not _is_common_word(w)) for w in words)
+
+
+def _shop_name(name: str) -> bool:
+    """'bakkerij Van Dongen' or 'café De Zwaan' is a local business that points at people;
+    'supermarkt Albert Heijn' is a chain."""
+    plain = [w.lower() for w in name.split() if not re.fullmatch(_PARTICLES, w.lower())]
+    return bool(plain) and not all(w in _NOT_PERSONS for w in plain)
