@@ -686,5 +686,57 @@ def leergeschiedenis(workspace_dir: Path, folder: Path | None) -> None:
     click.echo(f"geschreven: {target / 'leergeschiedenis.html'} en {target / 'leergeschiedenis.md'}")
 
 
+@main.command()
+@_ws_option
+@click.option("--ronde", help="De ronde (standaard de laatste).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "qdpx", "qdc"]), required=True, help="Soort export.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Bestand (of map voor csv); standaard in rapporten/<ronde>/export/.")
+def export(workspace_dir: Path, ronde: str | None, fmt: str, output: Path | None) -> None:
+    """Exporteer een ronde voor verder onderzoek: CSV, XLSX, JSON, REFI-QDA (qdpx) of alleen het codeboek (qdc)."""
+    from . import export as exports
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        store = workspace.store
+        round_id = exports._resolve(store, ronde)
+        folder = workspace.reports_dir / round_id / "export"
+        if fmt == "csv":
+            written = exports.write_csv(exports.round_tables(store, round_id), output or folder / "csv")
+            click.echo("geschreven: " + ", ".join(str(p) for p in written))
+            return
+        target = output or folder / f"{round_id}.{fmt}"
+        if fmt == "xlsx":
+            exports.write_xlsx(exports.round_tables(store, round_id), target)
+        elif fmt == "json":
+            exports.write_json(store, round_id, target)
+        elif fmt == "qdpx":
+            exports.write_qdpx(store, round_id, target)
+        else:
+            exports.write_qdc(store.themes(round_id), target)
+    click.echo(f"geschreven: {target}")
+
+
+@main.command("import-coding")
+@_ws_option
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--codeur", help="Alleen het werk van deze gebruiker uit het project (standaard alles).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="JSONL met de codering (standaard: scherm).")
+def import_coding(workspace_dir: Path, source: Path, codeur: str | None, output: Path | None) -> None:
+    """Lees een menselijke codering (QDPX) van dezelfde bronnen terug, als gold-JSONL voor 'domains agreement' en 'evaluate'."""
+    from .export import read_coding
+    from .io import write_jsonl
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        gold = read_coding(workspace.store, source, codeur)
+    if not gold:
+        _fail(f"{source.name}: geen gecodeerde fragmenten gevonden die bij deze werkruimte horen")
+    text = write_jsonl(output, gold)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"{len(gold)} gecodeerde fragmenten: {output}", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -382,14 +382,27 @@ class Store:
     def save_links(self, round_id: str, links: list[dict[str, Any]]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO links(round_id, theme_key, item_id, score, evidence_json) VALUES (?,?,?,?,?)",
-            [(round_id, link["theme"], link["item"], link["score"], json.dumps(link["evidence"], ensure_ascii=False)) for link in links],
+            [
+                (
+                    round_id,
+                    link["theme"],
+                    link["item"],
+                    link["score"],
+                    json.dumps({"evidence": link["evidence"], "voters": link.get("voters", [])}, ensure_ascii=False),
+                )
+                for link in links
+            ],
         )
 
     def links(self, round_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM links WHERE round_id = ? ORDER BY score DESC", (round_id,)).fetchall()
-        return [
-            {"theme": r["theme_key"], "item": r["item_id"], "score": r["score"], "evidence": json.loads(r["evidence_json"])} for r in rows
-        ]
+        out = []
+        for r in rows:
+            stored = json.loads(r["evidence_json"])
+            # workspaces of schema 2 kept the evidence list alone
+            evidence, voters = (stored, []) if isinstance(stored, list) else (stored["evidence"], stored.get("voters", []))
+            out.append({"theme": r["theme_key"], "item": r["item_id"], "score": r["score"], "evidence": evidence, "voters": voters})
+        return out
 
     def all_themes(self) -> list[tuple[str, dict[str, Any]]]:
         """(round id, theme) for every stored theme, rounds in their order."""
