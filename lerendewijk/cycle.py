@@ -227,10 +227,11 @@ def run_cycle(
         store.finish_round(round_id, manifest)
     lap("store")
 
-    from .report import build_report_data, write_report
+    from .report import build_report_data, fragment_map, write_report
 
     data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest, signals)
     data["themes_gone"] = gone
+    data["map"] = fragment_map(fragments, vectors, themes, workspace.config.seed)
     target = Path(reports_dir) if reports_dir else workspace.reports_dir
     report = write_report(data, target / round_id)
     lap("report")

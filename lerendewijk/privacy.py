@@ -436,7 +436,7 @@ class Pseudonymiser:
                 continue
             for pattern, case_sensitive in _name_patterns(form):
                 for m in pattern.finditer(text):
-                    if not case_sensitive and not m.group(1).split()[-1][0].isupper() and _is_common_word(form):
+                    if not case_sensitive and not m.group(1).split()[-1][0].isupper() and _common_form(form):
                         continue
                     kind = "persoon" if pseudonym else "lokaal"
                     spans.append(Span(m.start(1), m.end(1), kind, m.group(1)))
@@ -477,6 +477,8 @@ class Pseudonymiser:
         # "41 jaar lang", "25 jaar getrouwd": a duration, whoever's detector called it an age
         found = [sp for sp in found if sp.kind != "leeftijd" or not _DURATION_AFTER.match(text, sp.end)]
         found = [sp for sp in found if sp.text and (sp.kind != "persoon" or not _not_a_person(sp.text))]
+        # "Dan", "Ook", "Wil" opening a sentence: capitals say nothing there, and these are words first
+        found = [sp for sp in found if not (sp.kind == "persoon" and _sentence_start(text, sp.start) and _plain_stop_word(sp.text))]
         spans = sorted(found, key=lambda s: (s.start, -s.end, s.kind))
         # register newly found person names first, so the name pass sees them everywhere
         for span in spans:
@@ -666,6 +668,12 @@ def _is_common_word(form: str) -> bool:
     return _COMMON_CACHE[form]
 
 
+def _common_form(form: str) -> bool:
+    """A remembered name that is also an ordinary Dutch word replaces only its capitalised uses."""
+    plain = [_strip_diacritics(w) for w in form.split()]
+    return all(_is_common_word(w) or w in _stop_words() for w in plain)
+
+
 _PATTERN_CACHE: dict[str, list[tuple[re.Pattern[str], bool]]] = {}
 
 
@@ -774,7 +782,7 @@ _NOT_PERSONS = frozenset(
     facilitator welzijn zorg
     ach och hè hé nou tja joh jeetje hoor oké oke hm hmm eh ehm uh ah oh oei au hup hallo doei
     tarifit tamazight berbers arabisch papiaments sranan sranantongo tigrinya dari farsi pashtu urdu hindi hindoestaans
-    mandarijn kantonees tagalog holi nowruz newroz eid pesach vaisakhi sint-maarten halloween carnaval
+    mandarijn kantonees tagalog couscous inshallah insjallah mashallah wallah habibi oeps kou holi nowruz newroz eid pesach vaisakhi sint-maarten halloween carnaval
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
     bewoner bewoners professional professionals gespreksleider persoon
     """.split()
@@ -835,7 +843,28 @@ def _common_words() -> frozenset[str]:
 _DUTCH_SUFFIX = re.compile(r"(?:ing|ingen|heid|heden|schap|atie|aties|teit|isme|elijk|lijk|baar|achtig)$")
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in '.!?:;"“‘(\n' or text[:start].endswith("\n")
+
+
+def _plain_stop_word(text: str) -> bool:
+    words = text.split()
+    return len(words) == 1 and _strip_diacritics(words[0].lower()) in _stop_words()
+
+
 def _dutch_word(word: str) -> bool:
+    # "óók", "wíl": Dutch writes emphasis with accents; the word is still a word
+    plain = _strip_diacritics(word)
+    if plain != word and _dutch_word(plain):
+        return True
     if word in _common_words() or _is_common_word(word) or re.fullmatch(_NUMBER_WORD, word):
         return True
     if len(word) >= 8 and _DUTCH_SUFFIX.search(word):
@@ -866,8 +895,13 @@ def _not_a_person(text: str) -> bool:
     """Our own pseudonyms, chains, agencies and salutations that a detector took for a name."""
     if _PSEUDONYM_FORM.match(text.strip()):
         return True
-    words = [w.strip(".,:'’").lower() for w in text.split()]
-    return bool(words) and all(w in _NOT_PERSONS or re.fullmatch(_PARTICLES, w) for w in words)
+    words = [_strip_diacritics(w.strip(".,:'’").lower()) for w in text.split()]
+    if not words or all(w in _NOT_PERSONS or re.fullmatch(_PARTICLES, w) for w in words):
+        return bool(words)
+    # "de Populierenlaan" is a street, whatever a detector made of it; "Kerkhof" can be a surname
+    street = re.search(STREET_SUFFIX + r"$", words[-1])
+    listed = any(w in _first_names() or w in _surnames() for w in words if not re.fullmatch(_PARTICLES, w))
+    return bool(street) and len(words[-1]) - len(street.group()) >= 3 and not listed
 
 
 # words that can open a sentence before a name but are never part of one
@@ -876,7 +910,7 @@ _NEVER_IN_NAMES = frozenset(
     dat die dit deze ook nog dan ja nee nou ik wij we zij hij ze mijn onze jullie u hoi dag beste lieve tante oom opa oma
     buurman buurvrouw zoon dochter moeder vader broer zus neef nicht kleinzoon kleindochter vriend vriendin zei zegt vroeg
     heeft had is was komt kwam gaat ging waar wat wie hoe omdat terwijl sinds tot zonder over onder zoals gewoon
-    echt alleen samen""".split()
+    echt alleen samen behalve""".split()
 )
 
 

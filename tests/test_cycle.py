@@ -24,6 +24,11 @@ def test_report_and_data_are_written(cycled: dict) -> None:
     assert sum(d["count"] for d in data["domains"]) > 0
     html = result.report.read_text(encoding="utf-8")
     assert '<html lang="nl">' in html and "Levensdomeinen" in html and "Thema's" in html
+    facilitator = (result.report.parent / "gespreksverslag.md").read_text(encoding="utf-8")
+    assert facilitator.startswith("# Gespreksverslag") and "## Vragen voor de volgende verhalentafel" in facilitator
+    assert data["themes"][0]["quotes"][0]["text"].split()[0] in facilitator
+    policy = (result.report.parent / "beleidsspiegel.md").read_text(encoding="utf-8")
+    assert policy.startswith("# Beleidsspiegel") and "## Consequenties" in policy
 
 
 def test_originals_are_never_modified(cycled: dict) -> None:

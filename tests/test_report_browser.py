@@ -70,7 +70,7 @@ def test_report_opens_offline_without_errors(browser, cycled: dict) -> None:
 
 def test_domain_filter_hides_other_themes(browser, cycled: dict) -> None:
     browser.get(cycled["result"].report.as_uri())
-    themes = browser.find_elements("css selector", "article.theme")
+    themes = browser.find_elements("css selector", "#themas article.theme")
     assert themes
     domain = themes[0].get_attribute("data-domain")
     browser.find_element("css selector", f'.chip[data-domain="{domain}"]').click()
@@ -79,6 +79,25 @@ def test_domain_filter_hides_other_themes(browser, cycled: dict) -> None:
     assert browser.find_element("css selector", f'.chip[data-domain="{domain}"]').get_attribute("aria-pressed") == "true"
     browser.find_element("css selector", '.chip[data-domain="alle"]').click()
     assert all(t.is_displayed() for t in themes)
+
+
+def test_three_views_switch_and_render_their_charts(browser, cycled: dict) -> None:
+    browser.get(cycled["result"].report.as_uri())
+    views = {v.get_attribute("id"): v for v in browser.find_elements("css selector", ".view")}
+    assert set(views) == {"gespreksverslag", "beleidsspiegel", "onderzoek"}
+    assert views["gespreksverslag"].is_displayed() and not views["beleidsspiegel"].is_displayed()
+    ARTEFACTS.mkdir(exist_ok=True)
+    for name, expected in (("beleidsspiegel", "#verbinding"), ("onderzoek", "#kaart svg.scatter"), ("gespreksverslag", "#domeinen svg")):
+        browser.find_element("css selector", f'.view-tab[data-view="{name}"]').click()
+        assert views[name].is_displayed()
+        assert all(not v.is_displayed() for other, v in views.items() if other != name)
+        assert browser.find_element("css selector", f'.view-tab[data-view="{name}"]').get_attribute("aria-current") == "page"
+        assert browser.find_element("css selector", expected).is_displayed()
+        browser.save_screenshot(str(ARTEFACTS / f"verslag-{name}.png"))
+    # a link into another view opens that view
+    browser.get(cycled["result"].report.as_uri() + "#indicatoren")
+    assert views and browser.find_element("css selector", "#beleidsspiegel").is_displayed()
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_transcript_text_is_escaped(browser, tmp_path: Path, cycled: dict) -> None:
@@ -90,4 +109,4 @@ def test_transcript_text_is_escaped(browser, tmp_path: Path, cycled: dict) -> No
     page.write_text(render_html(data), encoding="utf-8")
     browser.get(page.as_uri())
     assert browser.title != "gehackt"
-    assert "<script>document.title" in browser.find_element("css selector", "article.theme h3").text
+    assert "<script>document.title" in browser.find_element("css selector", "#themas article.theme h3").text

@@ -25,6 +25,21 @@ DOMAIN_COLOURS = {
     "arbeid_en_prestatie": "#7a4f9a",
     "waarden_en_inspiratie": "#8a6d00",
 }
+# theme colours for the fragment map: distinguishable, and dark enough on white
+PALETTE = [
+    "#1b6e5a",
+    "#b4531f",
+    "#2f5d9c",
+    "#7a4f9a",
+    "#8a6d00",
+    "#a23b5b",
+    "#3d7f2a",
+    "#5b6b7a",
+    "#c0392b",
+    "#16708a",
+    "#6d4c41",
+    "#9c27b0",
+]
 TYPE_LABELS = {"verhalentafel": "verhalentafel", "wijkwandeling": "wijkwandeling", "interview": "interview", "notities": "notities"}
 
 SILENT_DOMAIN_QUESTIONS = {
@@ -138,6 +153,8 @@ def build_report_data(
     ]
     previous = _previous_round(store, round_id)
     statuses = Counter(p.status for p in predictions)
+    theme_number_of = {m[0]: t["number"] for t in themes for m in t["members"]}
+    signal_fragments = {s.fragment_id for s in signals or []}
     from ..connect import CONSEQUENCE_RULES, CONSEQUENCES
     from ..indicators import INDICATORS, monitor
 
@@ -187,7 +204,138 @@ def build_report_data(
         "signals": signal_rows,
         "previous": previous,
         "manifest": manifest,
+        "domains_by_role": _domains_by_role(fragments, predictions),
+        "walks": _walks(documents, fragments, theme_number_of, signal_fragments, {t["number"]: t["label"] for t in themes}),
+        "evolution": _evolution(store, round_id, themes),
+        "heatmap": _heatmap(themes, items, links),
+        "map": [],
     }
+
+
+def _domains_by_role(fragments: list[Fragment], predictions: list[DomainPrediction]) -> list[dict[str, Any]]:
+    """Share of each primary domain per speaker role: do residents and professionals talk about the same?"""
+    counts: dict[str, Counter[str]] = {}
+    for fragment, prediction in zip(fragments, predictions):
+        if fragment.role == "facilitator" or not prediction.domains:
+            continue
+        counts.setdefault(fragment.role, Counter())[prediction.domains[0]] += 1
+    rows = []
+    for role, counter in sorted(counts.items()):
+        total = sum(counter.values())
+        rows.append(
+            {
+                "role": role,
+                "n": total,
+                "shares": [{"key": k, "label": DOMAINS[k], "colour": DOMAIN_COLOURS[k], "share": counter[k] / total} for k in DOMAIN_KEYS],
+            }
+        )
+    return rows
+
+
+def _walks(
+    documents: list[Document], fragments: list[Fragment], theme_of: dict[Any, int], signal_fragments: set[Any], labels: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Each walk stop by stop: what was said there, the themes raised and signals, and where it lies."""
+    walks = []
+    for document in documents:
+        stops: dict[str, dict[str, Any]] = {}
+        for f in fragments:
+            if f.document_id != document.id or not f.stop:
+                continue
+            stop = stops.setdefault(f.stop, {"name": f.stop, "lat": f.lat, "lon": f.lon, "fragments": 0, "themes": Counter(), "signals": 0})
+            stop["fragments"] += 1
+            if f.id in theme_of:
+                stop["themes"][theme_of[f.id]] += 1
+            if f.id in signal_fragments:
+                stop["signals"] += 1
+        if not stops:
+            continue
+        ordered = []
+        for n, stop in enumerate(stops.values(), start=1):
+            ordered.append(
+                {**stop, "number": n, "themes": [{"number": t, "label": labels.get(t, "")} for t, _ in stop["themes"].most_common(3)]}
+            )
+        located = [s for s in ordered if s["lat"] is not None and s["lon"] is not None]
+        walk = {"index": len(walks) + 1, "name": document.meta.get("titel") or document.name, "stops": ordered, "points": []}
+        if len(located) >= 2:
+            lats = [s["lat"] for s in located]
+            lons = [s["lon"] for s in located]
+            span = max(max(lats) - min(lats), max(lons) - min(lons)) or 1e-4
+            for s in located:
+                # equirectangular is fine at the scale of a neighbourhood; north is up
+                walk["points"].append(
+                    {
+                        "number": s["number"],
+                        "x": round(40 + 520 * (s["lon"] - min(lons)) / span, 1),
+                        "y": round(340 - 300 * (s["lat"] - min(lats)) / span, 1),
+                    }
+                )
+        walks.append(walk)
+    return walks
+
+
+def _evolution(store: Store, round_id: str, themes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Theme sizes (as a share of the round's themed talk) per round, for the themes of this round."""
+    order = store.round_ids()
+    rounds = order[: order.index(round_id) + 1] if round_id in order else order
+    sizes: dict[str, dict[str, float]] = {}
+    for rid, theme in store.all_themes():
+        if rid in rounds and rid != round_id and "id" in theme:
+            sizes.setdefault(theme["id"], {})[rid] = theme["size"]
+    totals = {rid: sum(v.get(rid, 0) for v in sizes.values()) for rid in rounds}
+    current_total = sum(t["size"] for t in themes) or 1
+    rows = []
+    for t in themes:
+        history = sizes.get(t.get("id", ""), {})
+        cells = [round(history.get(rid, 0) / totals[rid], 3) if totals.get(rid) else 0.0 for rid in rounds if rid != round_id]
+        rows.append(
+            {
+                "id": t.get("id"),
+                "number": t["number"],
+                "label": t["label"],
+                "status": t.get("status"),
+                "cells": cells + [round(t["size"] / current_total, 3)],
+            }
+        )
+    return {"rounds": [r for r in rounds if r != round_id] + [round_id], "rows": rows}
+
+
+def _heatmap(themes: list[dict[str, Any]], items: list[dict[str, Any]], links: list[dict[str, Any]]) -> dict[str, Any]:
+    """Theme x programme item: the share of the theme's fragments that link to the item."""
+    share = {(link["theme"], link["item"]): link["score"] for link in links}
+    if not items:
+        return {}
+    return {
+        "items": [{"id": i["id"], "title": i["title"]} for i in items],
+        "rows": [
+            {"number": t["number"], "label": t["label"], "cells": [share.get((t["key"], i["id"]), 0.0) for i in items]} for t in themes
+        ],
+    }
+
+
+def fragment_map(
+    fragments: list[Fragment], vectors: Any, themes: list[dict[str, Any]], seed: int, most: int = 1500
+) -> list[dict[str, Any]]:
+    """A 2-D picture of the themed fragments (PCA of their embeddings), sampled for large rounds."""
+    import numpy as np
+
+    number_of = {m[0]: t["number"] for t in themes for m in t["members"]}
+    index = [i for i, f in enumerate(fragments) if f.id in number_of]
+    if len(index) < 3:
+        return []
+    if len(index) > most:
+        index = sorted(np.random.default_rng(seed).choice(index, size=most, replace=False).tolist())
+    X = np.asarray(vectors)[index]
+    X = X - X.mean(axis=0)
+    # the two main directions by SVD: deterministic, no sklearn needed here
+    _, _, vt = np.linalg.svd(X, full_matrices=False)
+    xy = X @ vt[:2].T
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    scaled = (xy - lo) / np.where(hi - lo == 0, 1, hi - lo)
+    return [
+        {"x": round(20 + 560 * float(x), 1), "y": round(20 + 360 * float(y), 1), "theme": number_of[fragments[i].id]}
+        for i, (x, y) in zip(index, scaled)
+    ]
 
 
 def _previous_round(store: Store, round_id: str) -> dict[str, Any] | None:
@@ -230,7 +378,9 @@ def render_html(data: dict[str, Any]) -> str:
     env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(d=data, css=css, script=script, colours=DOMAIN_COLOURS, domains=DOMAINS)
+    return env.get_template("report.html.j2").render(
+        d=data, css=css, script=script, colours=DOMAIN_COLOURS, domains=DOMAINS, palette=PALETTE
+    )
 
 
 def write_report(data: dict[str, Any], folder: Path) -> Path:
@@ -238,4 +388,8 @@ def write_report(data: dict[str, Any], folder: Path) -> Path:
     html = render_html(data)
     write_atomic(folder / "data.json", json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
     write_atomic(folder / "index.html", html.encode("utf-8"))
+    from .markdown import facilitator_markdown, policy_markdown
+
+    write_atomic(folder / "gespreksverslag.md", facilitator_markdown(data).encode("utf-8"))
+    write_atomic(folder / "beleidsspiegel.md", policy_markdown(data).encode("utf-8"))
     return folder / "index.html"
