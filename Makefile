@@ -42,10 +42,14 @@ browser:
 
 demo: install
 	@rm -rf $(DEMO_WS)
+	$(LDW) init $(DEMO_WS) --wijk "De Vlietkamp (fictief)"
 	$(LDW) cycle corpora/voorbeeld/ronde-1 --workspace $(DEMO_WS) --programma corpora/voorbeeld/programma.yaml --rapporten $(DEMO_REPORTS) --stil
 	$(LDW) cycle corpora/voorbeeld/ronde-2 --workspace $(DEMO_WS) --programma corpora/voorbeeld/programma.yaml --rapporten $(DEMO_REPORTS) --stil
+	$(LDW) compare --workspace $(DEMO_WS) 1 2 -o $(DEMO_REPORTS)/vergelijking-ronde-1-2.html
+	$(LDW) leergeschiedenis --workspace $(DEMO_WS) -o $(DEMO_REPORTS)
 	@echo
-	@echo "Het voorbeeldverslag staat in: $(CURDIR)/$(DEMO_REPORTS)/ronde-2/index.html (en ronde-1)"
+	@echo "Het voorbeeldverslag staat in: $(CURDIR)/$(DEMO_REPORTS)/ronde-2/index.html (en ronde-1),"
+	@echo "met de vergelijking van de rondes en de leergeschiedenis ernaast."
 
 test: dev browser
 	$(PY) -m pytest -q

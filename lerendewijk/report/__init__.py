@@ -258,17 +258,19 @@ def _walks(
         located = [s for s in ordered if s["lat"] is not None and s["lon"] is not None]
         walk = {"index": len(walks) + 1, "name": document.meta.get("titel") or document.name, "stops": ordered, "points": []}
         if len(located) >= 2:
-            lats = [s["lat"] for s in located]
-            lons = [s["lon"] for s in located]
-            span = max(max(lats) - min(lats), max(lons) - min(lons)) or 1e-4
-            for s in located:
-                # equirectangular is fine at the scale of a neighbourhood; north is up
+            import math
+
+            # a degree of longitude is shorter than one of latitude away from the equator
+            shrink = math.cos(math.radians(sum(s["lat"] for s in located) / len(located)))
+            xs = [s["lon"] * shrink for s in located]
+            ys = [s["lat"] for s in located]
+            width, height = (max(xs) - min(xs)) or 1e-6, (max(ys) - min(ys)) or 1e-6
+            scale = min(520 / width, 300 / height)
+            left, top = 40 + (520 - scale * width) / 2, 40 + (300 - scale * height) / 2
+            for s, x, y in zip(located, xs, ys):
+                # north is up
                 walk["points"].append(
-                    {
-                        "number": s["number"],
-                        "x": round(40 + 520 * (s["lon"] - min(lons)) / span, 1),
-                        "y": round(340 - 300 * (s["lat"] - min(lats)) / span, 1),
-                    }
+                    {"number": s["number"], "x": round(left + scale * (x - min(xs)), 1), "y": round(top + scale * (max(ys) - y), 1)}
                 )
         walks.append(walk)
     return walks
