@@ -716,6 +716,28 @@ def export(workspace_dir: Path, ronde: str | None, fmt: str, output: Path | None
     click.echo(f"geschreven: {target}")
 
 
+@main.command()
+@_ws_option
+@click.argument("pseudoniem")
+def forget(workspace_dir: Path, pseudoniem: str) -> None:
+    """Vergeet een persoon (recht op vergetelheid): fragmenten, sleutel en verslagen van de werkruimte."""
+    from .cycle import forget as forget_person
+    from .workspace import Workspace
+
+    with Workspace(workspace_dir) as workspace:
+        removed = forget_person(workspace, pseudoniem)
+    click.echo(
+        f"{pseudoniem} vergeten: {removed['fragments']} fragmenten verwijderd, {removed['turns']} beurten afgeschermd in "
+        f"{len(removed['documents'])} document(en), {removed['key_entries']} sleutelregel(s) gewist; "
+        f"opnieuw berekend: {', '.join(removed['rounds']) or 'geen rondes'}."
+    )
+    click.echo(
+        "let op: exports en verslagen die buiten de werkruimte zijn bewaard of gedeeld, bevatten deze persoon nog; "
+        "maak ze opnieuw of verwijder ze.",
+        err=True,
+    )
+
+
 @main.command("import-coding")
 @_ws_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -414,3 +414,38 @@ def build_manifest(
         },
         "programma": programme["naam"] if programme else None,
     }
+
+
+def forget(workspace: Workspace, pseudonym: str, progress: Progress | None = None) -> dict[str, Any]:
+    """A resident's right to be forgotten: their words leave the store, the key and every report.
+
+    Their fragments are deleted, their turns in the stored documents are masked, the key no longer
+    maps the pseudonym to a person, and every round that held their words is computed again, so
+    themes, links, signals and reports in the workspace no longer quote them. Copies made outside
+    the workspace (exports, reports written elsewhere) cannot be reached and are listed as a warning.
+    """
+    if not re.fullmatch(r"(Bewoner|Professional|Gespreksleider|Persoon) \d+", pseudonym.strip()):
+        raise LerendeWijkError(f"'{pseudonym}' is geen pseudoniem (zoals 'Bewoner 3'); de toolkit kent alleen pseudoniemen")
+    pseudonym = pseudonym.strip()
+    store = workspace.store
+    if store.conn.execute("SELECT 1 FROM fragments WHERE speaker = ? LIMIT 1", (pseudonym,)).fetchone() is None:
+        known = pseudonym in workspace.key.pseudonyms()
+        if not known:
+            raise LerendeWijkError(f"'{pseudonym}' komt in deze werkruimte niet voor")
+    removed = store.forget_speaker(pseudonym)
+    key = workspace.key
+    gone = [name for name, entry in key.persons.items() if entry.get("pseudonym") == pseudonym]
+    for name in gone:
+        del key.persons[name]
+    for alias in [a for a, target in key.aliases.items() if target in gone]:
+        del key.aliases[alias]
+    if gone:
+        key.dirty = True
+        key.save()
+    removed["key_entries"] = len(gone)
+    for round_id in removed["rounds"]:
+        label = (store.get_round(round_id) or {}).get("label")
+        if progress:
+            progress("stap", f"{round_id} opnieuw berekenen")
+        run_cycle(workspace, [], round_label=label, progress=progress)
+    return removed

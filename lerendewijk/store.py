@@ -428,11 +428,63 @@ class Store:
             params = (up_to_round,)
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY r.seq, d.id", params)]
 
+    # -- the right to be forgotten -------------------------------------------
+    def forget_speaker(self, pseudonym: str) -> dict[str, Any]:
+        """Remove every fragment ``pseudonym`` spoke and blank their turns in the stored documents.
+
+        Turns are overwritten with a mask of the same length, so every other fragment keeps its
+        exact offsets. Deleted pages are overwritten (secure_delete) and the file compacted.
+        """
+        self.conn.execute("PRAGMA secure_delete = ON")
+        removed = {"fragments": 0, "turns": 0, "documents": [], "rounds": set()}
+        with self.transaction():
+            rows = self.conn.execute("SELECT id, text_hash, document_id FROM fragments WHERE speaker = ?", (pseudonym,)).fetchall()
+            hashes = {r["text_hash"] for r in rows}
+            removed["fragments"] = len(rows)
+            for row in self.conn.execute("SELECT * FROM documents").fetchall():
+                turns = json.loads(row["turns_json"])
+                text = row["text"]
+                touched = False
+                for turn in turns:
+                    if turn["speaker"] != pseudonym:
+                        continue
+                    mask = _mask(turn["end"] - turn["start"])
+                    text = text[: turn["start"]] + mask + text[turn["end"] :]
+                    turn["text"] = mask
+                    touched = True
+                    removed["turns"] += 1
+                if touched:
+                    self.conn.execute(
+                        "UPDATE documents SET text = ?, turns_json = ? WHERE id = ?",
+                        (text, json.dumps(turns, ensure_ascii=False), row["id"]),
+                    )
+                    removed["documents"].append(row["name"])
+                    for r in self.conn.execute("SELECT round_id FROM round_documents WHERE document_id = ?", (row["id"],)):
+                        removed["rounds"].add(r[0])
+            self.conn.executemany("DELETE FROM fragments WHERE speaker = ?", [(pseudonym,)])
+            for digest in hashes:
+                if self.conn.execute("SELECT 1 FROM fragments WHERE text_hash = ?", (digest,)).fetchone() is None:
+                    self.conn.execute("DELETE FROM embeddings WHERE text_hash = ?", (digest,))
+            # results that quote them are recomputed by the caller; until then they must not survive
+            for round_id in removed["rounds"]:
+                self.clear_round_results(round_id)
+                self.conn.execute("UPDATE rounds SET status = 'opnieuw' WHERE id = ?", (round_id,))
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.execute("VACUUM")
+        removed["rounds"] = sorted(removed["rounds"])
+        return removed
+
     def counts(self) -> dict[str, int]:
         return {
             table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table in ("documents", "fragments", "embeddings", "rounds")
         }
+
+
+def _mask(length: int) -> str:
+    """Same length as what it hides, so offsets of everything else stay exact."""
+    label = "[verwijderd op verzoek]"
+    return label + " " * (length - len(label)) if length >= len(label) else "·" * length
 
 
 def _document(row: sqlite3.Row) -> Document:
