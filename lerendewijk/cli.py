@@ -33,10 +33,21 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="lerendewijk")
-def main() -> None:
+@click.option(
+    "--sleutel",
+    envvar="LERENDEWIJK_SLEUTEL",
+    default=None,
+    help="Wachtwoord van het versleutelde sleutelbestand (of zet LERENDEWIJK_SLEUTEL).",
+)
+def main(sleutel: str | None) -> None:
     """lerendewijk: van verhalentafels en wijkwandelingen naar de cyclus van de lerende wijk."""
     import logging
+    import os
     import warnings
+
+    if sleutel:
+        # one place for the passphrase: the key file reads it from the environment
+        os.environ["LERENDEWIJK_SLEUTEL"] = sleutel
 
     # libraries below us (deduce, numba, BERTopic) log chatter that a facilitator doesn't need
     logging.basicConfig(level=logging.WARNING)
@@ -736,6 +747,23 @@ def forget(workspace_dir: Path, pseudoniem: str) -> None:
         "maak ze opnieuw of verwijder ze.",
         err=True,
     )
+
+
+@main.command("versleutel-sleutel")
+@_ws_option
+def encrypt_key(workspace_dir: Path) -> None:
+    """Versleutel het sleutelbestand van een werkruimte met het wachtwoord van --sleutel of LERENDEWIJK_SLEUTEL."""
+    from .keyfile import passphrase, read_key_file, write_key_file
+    from .workspace import Workspace
+
+    secret = passphrase()
+    if not secret:
+        _fail("geef een wachtwoord met --sleutel of LERENDEWIJK_SLEUTEL")
+    with Workspace(workspace_dir) as workspace:
+        if not workspace.key_path.exists():
+            _fail("deze werkruimte heeft nog geen sleutelbestand")
+        write_key_file(workspace.key_path, read_key_file(workspace.key_path), secret)
+    click.echo(f"sleutelbestand versleuteld: {workspace.key_path}")
 
 
 @main.command("import-coding")

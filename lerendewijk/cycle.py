@@ -75,7 +75,7 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
     """Read, pseudonymise and segment each file; a bad file is reported and skipped, never half-stored."""
     result = IngestResult()
     store = workspace.store
-    pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk])
+    pseudonymiser: Pseudonymiser | None = None  # the key is read only when a new transcript arrives
     for path in expand_inputs(paths):
         try:
             raw = read_transcript(path)
@@ -92,6 +92,8 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
             result.known.append(path.name)
             result.inputs.append({"bestand": _safe_name(store, existing), "sha256": raw.content_hash, "nieuw": False})
             continue
+        if pseudonymiser is None:
+            pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk])
         document = pseudonymiser.pseudonymise_document(raw)
         del raw  # the identifying text is not needed past this point
         # the key is saved before the store commits: a pseudonym in the store always has its key entry
