@@ -146,6 +146,8 @@ def test_wrong_encoding_is_detected_not_fatal(tmp_path: Path) -> None:
         ("leeg.txt", b"   \n", "leeg"),
         ("plaatje.png", b"\x89PNG....", "onbekend bestandsformaat"),
         ("kapot.docx", b"dit is geen zip", "beschadigd"),
+        ("versleuteld.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wachtwoord"),
+        ("binair.txt", bytes(range(256)) * 8, "binair"),
         ("kapot.xlsx", b"PK\x03\x04 half", "beschadigd"),
         ("zonder-kop.vtt", b"00:00:01.000 --> 00:00:02.000\nHallo\n", "WEBVTT"),
         ("kolommen.csv", b"wie,zin\nJan,Hallo daar\n", "spreker en tekst"),
@@ -163,6 +165,28 @@ def test_malformed_files_get_one_clear_line(tmp_path: Path, name: str, content: 
     assert name in text and message in text
     assert "\n" not in text
     assert path.read_bytes() == content  # the original is untouched
+
+
+def test_zip_bomb_disguised_as_docx_is_refused_unopened(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (300 * 1024 * 1024))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(IngestError, match="zip-bom"):
+        read_transcript(path)
+
+
+def test_utf16_and_oversized_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Truus: Eén keer per week komt de wijkbus.\nHenk: Dat is te weinig.\n".encode("utf-16"))
+    assert read_transcript(path).turns[0].text.startswith("Eén keer")
+    import lerendewijk.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 16)
+    with pytest.raises(IngestError, match="te groot"):
+        read_transcript(path)
 
 
 def test_missing_file(tmp_path: Path) -> None:
