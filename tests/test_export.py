@@ -116,3 +116,26 @@ def test_import_coding_rejects_what_is_not_a_project(cycled: dict, tmp_path: Pat
         read_coding(workspace.store, fake)
     result = CliRunner().invoke(main, ["import-coding", "--workspace", str(cycled["root"]), str(fake)])
     assert result.exit_code == 2 and "codering.qdpx" in result.output
+
+
+def test_no_planted_identifier_in_any_export(cycled: dict, tmp_path: Path) -> None:
+    from .conftest import PLANTED
+
+    runner = CliRunner()
+    ws = ["--workspace", str(cycled["root"])]
+    for fmt, target in (("csv", "csv"), ("xlsx", "r.xlsx"), ("json", "r.json"), ("qdpx", "r.qdpx"), ("qdc", "r.qdc")):
+        result = runner.invoke(main, ["export", *ws, "--format", fmt, "-o", str(tmp_path / target)])
+        assert result.exit_code == 0, result.output
+    texts = []
+    for path in tmp_path.rglob("*"):
+        if not path.is_file():
+            continue
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                texts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+        else:
+            texts.append(path.read_text(encoding="utf-8-sig"))
+    everything = "\n".join(texts).lower()
+    assert len(texts) >= 8
+    for planted in PLANTED:
+        assert planted.lower() not in everything, planted
