@@ -598,16 +598,9 @@ def domains_agreement(first: Path, second: Path, fmt: str) -> None:
 
 
 def _resolve_round(store: object, value: str | None) -> str:
-    ids = store.round_ids()  # type: ignore[attr-defined]
-    if not ids:
-        _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
-    if value is None:
-        return str(ids[-1])
-    for candidate in (value, f"ronde-{value}"):
-        if candidate in ids:
-            return candidate
-    _fail(f"ronde {value!r} bestaat niet (wel: {', '.join(ids)})")
-    return ""
+    from .rounds import resolve_round
+
+    return resolve_round(store, value)
 
 
 @main.command()
@@ -709,7 +702,7 @@ def export(workspace_dir: Path, ronde: str | None, fmt: str, output: Path | None
 
     with Workspace(workspace_dir) as workspace:
         store = workspace.store
-        round_id = exports._resolve(store, ronde)
+        round_id = _resolve_round(store, ronde)
         folder = workspace.reports_dir / round_id / "export"
         if fmt == "csv":
             written = exports.write_csv(exports.round_tables(store, round_id), output or folder / "csv")

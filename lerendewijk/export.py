@@ -87,18 +87,6 @@ def _guid(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, "\x1f".join(str(p) for p in parts)))
 
 
-def _resolve(store: Store, round_id: str | None) -> str:
-    ids = store.round_ids()
-    if not ids:
-        raise LerendeWijkError("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
-    if round_id is None:
-        return ids[-1]
-    for candidate in (round_id, f"ronde-{round_id}"):
-        if candidate in ids:
-            return candidate
-    raise LerendeWijkError(f"ronde {round_id!r} bestaat niet (wel: {', '.join(ids)})")
-
-
 def round_tables(store: Store, round_id: str) -> dict[str, list[dict[str, Any]]]:
     """The round as plain tables: fragments, themes, links and programme coverage."""
     info = store.get_round(round_id) or {}

@@ -141,6 +141,21 @@ def theme_status(
 # -- comparing two rounds, and the learning history over all of them ---------------------------
 
 
+def resolve_round(store: Any, value: str | None) -> str:
+    """'2', 'ronde-2' or nothing (the latest) to the id of a stored round; a clear error otherwise."""
+    from .errors import LerendeWijkError
+
+    ids = store.round_ids()
+    if not ids:
+        raise LerendeWijkError("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
+    if value is None:
+        return str(ids[-1])
+    for candidate in (value, f"ronde-{value}"):
+        if candidate in ids:
+            return candidate
+    raise LerendeWijkError(f"ronde {value!r} bestaat niet (wel: {', '.join(ids)})")
+
+
 def _round_summary(store: Any, round_id: str) -> dict[str, Any]:
     from .domains import DOMAIN_KEYS
     from .indicators import INDICATOR_KEYS
@@ -167,7 +182,6 @@ def _round_summary(store: Any, round_id: str) -> dict[str, Any]:
         "domains": {k: round(primary.count(k) / max(1, len(primary)), 4) for k in DOMAIN_KEYS},
         "indicators": {k: round(sum(1 for p in predictions if k in p.indicators) / max(1, len(predictions)), 4) for k in INDICATOR_KEYS},
         "programme": programme,
-        "fragment_text": {f.id: f for f in fragments},
     }
 
 
