@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .connect import consequences
 from .deepen import ACTOR_LABELS, ASPECT_LABELS
 from .domains import DOMAIN_KEYS, DOMAINS
 from .errors import LerendeWijkError
+from .model import ProgrammeItem
 from .privacy import write_atomic
 from .report import DOMAIN_COLOURS
 from .store import Store
@@ -156,8 +158,10 @@ def round_tables(store: Store, round_id: str) -> dict[str, list[dict[str, Any]]]
     for row in link_rows:
         row["besluit"] = decided.get((row["thema"], row["onderdeel"]), "")
     programme = store.programme(manifest["programma_hash"]) if manifest.get("programma_hash") else None
-    report = _report_data(store, round_id)
-    consequence = {c["item"]: c for c in report.get("programme", {}).get("consequences", []) if c.get("item")}
+    items = [ProgrammeItem(**item) for item in (programme or {}).get("items", [])]
+    blind = [t["key"] for t in themes if t["key"] not in {link["theme"] for link in links}]
+    decided_links = [{**link, "decision": _decision_of(store, round_id, id_of_key.get(link["theme"]), link["item"])} for link in links]
+    consequence = {c["item"]: c for c in consequences(items, decided_links, themes, blind, annotations, {}) if c.get("item")}
     linked = {link["item"] for link in links}
     programme_rows = [
         {
@@ -174,12 +178,10 @@ def round_tables(store: Store, round_id: str) -> dict[str, list[dict[str, Any]]]
     return {"fragmenten": rows, "themas": theme_rows, "koppelingen": link_rows, "programma": programme_rows}
 
 
-def _report_data(store: Store, round_id: str) -> dict[str, Any]:
-    """The round's data.json when its report was written into the workspace; else nothing."""
-    path = store.path.parent / "rapporten" / round_id / "data.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {}
+def _decision_of(store: Store, round_id: str, theme_id: str | None, item_id: str) -> str | None:
+    found = [d["decision"] for d in store.decisions(up_to_round=round_id) if d["theme_id"] == theme_id and d["item_id"] == item_id]
+    decisive = [d for d in found if d != "notitie"]
+    return decisive[-1] if decisive else None
 
 
 def write_csv(tables: dict[str, list[dict[str, Any]]], folder: Path) -> list[Path]:

@@ -59,6 +59,8 @@ def test_json_export_follows_its_schema(cycled: dict, tmp_path: Path) -> None:
     for table in ("fragmenten", "themas", "koppelingen", "programma", "besluiten"):
         required = set(schema["properties"][table]["items"].get("required", []))
         assert all(required <= set(row) for row in data[table]), table
+    # every programme item carries its proposed consequence, computed from the store alone
+    assert data["programma"] and all(row["voorstel"] in {"voortzetten", "bijstellen", "opnieuw_vragen"} for row in data["programma"])
 
 
 def test_qdpx_validates_and_every_selection_is_exact(cycled: dict, tmp_path: Path) -> None:
