@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .domains import DOMAIN_KEYS
+from .evaluate import split_half
 from .model import ProgrammeItem
 
 
@@ -264,10 +264,6 @@ def rank_links(scores: np.ndarray, items: list[ProgrammeItem], threshold: float,
             }
         )
     return out
-
-
-def split_half(record_id: str) -> str:
-    return "dev" if int(hashlib.sha256(record_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def link_accuracy(ranked: list[dict[str, Any]], gold: list[str | None]) -> dict[str, float]:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .classify import LexicalView
+from .evaluate import split_half
 
 INDICATORS: dict[str, str] = {
     "zelfstandigheid": "zelfstandigheid",
@@ -45,7 +46,7 @@ def indicator_key(name: str) -> str | None:
 
 def split_of(record_id: str) -> str:
     """The fixed half of the labelled set: ``train`` (fitting and thresholds) or ``test``."""
-    return "train" if int(hashlib.sha256(record_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
+    return "train" if split_half(record_id) == "dev" else "test"
 
 
 class IndicatorClassifier:

@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -607,16 +607,24 @@ def _strip_title(text: str, start: int, end: int) -> tuple[int, int]:
     return (start + m.end(), end) if m else (start, end)
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> frozenset[str]:
-    """deduce's list of first names: 'Bram' is a name, 'Vallen' at the start of a sentence is not."""
+@cache
+def _deduce_list(folder: str, pattern: str = "items.txt") -> frozenset[str]:
+    """Lower-cased entries of deduce's lookup lists under ``folder`` (files matching ``pattern``)."""
     import deduce
 
-    path = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names" / "lst_first_name" / "items.txt"
-    try:
-        return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    except OSError:
-        return frozenset()
+    root = Path(deduce.__file__).parent / "data" / "lookup" / "src" / folder
+    words: set[str] = set()
+    for path in sorted(root.glob(pattern)):
+        try:
+            words.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+def _first_names() -> frozenset[str]:
+    """deduce's list of first names: 'Bram' is a name, 'Vallen' at the start of a sentence is not."""
+    return _deduce_list("names/lst_first_name")
 
 
 def _street_not_person(text: str, start: int, end: int) -> bool:
@@ -789,19 +797,9 @@ _NOT_PERSONS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
 def _place_names() -> frozenset[str]:
     """deduce's lists of Dutch places, municipalities, provinces and regions: no person is called Zwolle."""
-    import deduce
-
-    root = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "locations" / "lst_placename"
-    names: set[str] = set()
-    for path in root.glob("*/items.txt"):
-        try:
-            names.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-        except OSError:
-            continue
-    return frozenset(names)
+    return _deduce_list("locations/lst_placename", "*/items.txt")
 
 
 def _unknown_name(text: str, start: int, candidate: str, allowed: frozenset[str]) -> bool:
@@ -827,17 +825,7 @@ def _unknown_name(text: str, start: int, candidate: str, allowed: frozenset[str]
 def _common_words() -> frozenset[str]:
     """deduce's whitelist (common words, stop words, medical terms) and spaCy's Dutch stop words:
     simplemma's dictionary misses many adverbs ("daarvoor", "anders")."""
-    import deduce
-    from spacy.lang.nl.stop_words import STOP_WORDS
-
-    root = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "whitelist"
-    words = set(STOP_WORDS)
-    for path in root.rglob("items.txt"):
-        try:
-            words.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-        except OSError:
-            continue
-    return frozenset(words)
+    return _deduce_list("whitelist", "**/items.txt") | _stop_words()
 
 
 _DUTCH_SUFFIX = re.compile(r"(?:ing|ingen|heid|heden|schap|atie|aties|teit|isme|elijk|lijk|baar|achtig)$")
@@ -929,15 +917,8 @@ _DURATION_AFTER = re.compile(r"\s*jaar\s+(?:lang|geleden|getrouwd|samen|terug|la
 _PSEUDONYM_FORM = re.compile(r"^(?:Bewoner|Professional|Gespreksleider|Persoon|Facilitator)(?:\s+\d+)?$")
 
 
-@lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
-    import deduce
-
-    path = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names" / "lst_surname" / "items.txt"
-    try:
-        return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    except OSError:
-        return frozenset()
+    return _deduce_list("names/lst_surname")
 
 
 def _listed_name_mid_sentence(text: str, start: int, candidate: str, allowed: frozenset[str]) -> bool:

@@ -10,7 +10,6 @@ of ``corpora/signalen/signalen.jsonl`` and measured on the other half.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .evaluate import split_half as split_of
 
 KINDS = {
     "val": "gevallen",
@@ -72,11 +73,6 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 SIGNALS_CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "signalen" / "signalen.jsonl"
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "signalen"
-
-
-def split_of(fragment_id: str) -> str:
-    """The fixed half of the labelled set a fragment belongs to: ``dev`` (tuning) or ``test``."""
-    return "dev" if int(hashlib.sha256(fragment_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def candidate_kinds(text: str) -> list[str]:

@@ -365,8 +365,15 @@ def _stored_indicators(store: Store, round_id: str) -> dict[str, dict[str, Any]]
     return {k: {**v, "share": round(v.get("totaal", 0) / max(1, len(fragments)), 4)} for k, v in table.items()}
 
 
-def render_html(data: dict[str, Any]) -> str:
+def pct(x: float) -> str:
+    return f"{round(100 * float(x))} %"
+
+
+def template_env() -> Any:
+    """The jinja2 environment of every HTML page lerendewijk writes: escaped, with the shared CSS."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -374,15 +381,15 @@ def render_html(data: dict[str, Any]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda x: f"{round(100 * float(x))} %"
-    from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
+    env.filters["pct"] = pct
+    env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS, domains=DOMAINS)
+    env.globals["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return env
 
-    env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS)
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+def render_html(data: dict[str, Any]) -> str:
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(
-        d=data, css=css, script=script, colours=DOMAIN_COLOURS, domains=DOMAINS, palette=PALETTE
-    )
+    return template_env().get_template("report.html.j2").render(d=data, script=script, colours=DOMAIN_COLOURS, palette=PALETTE)
 
 
 def write_report(data: dict[str, Any], folder: Path) -> Path:

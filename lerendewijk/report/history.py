@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..domains import DOMAINS
 from ..indicators import INDICATORS
 from ..rounds import STATUS_LABELS
+from . import pct, template_env
+from .markdown import cell
 
 DECISION_WORDS = {"aanvaard": "aanvaard", "afgewezen": "afgewezen", "notitie": "van een notitie voorzien"}
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)} %"
-
-
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def feedback_sentences(entry: dict[str, Any], later_round: str) -> list[str]:
@@ -57,13 +50,13 @@ def compare_markdown(data: dict[str, Any]) -> str:
         "|---|---|---|---:|---:|",
     ]
     for t in data["themes"]:
-        lines.append(f"| {t['id']} | {_cell(t['label'])} | {STATUS_LABELS[t['status']]} | {_pct(t['share_a'])} | {_pct(t['share_b'])} |")
+        lines.append(f"| {t['id']} | {cell(t['label'])} | {STATUS_LABELS[t['status']]} | {pct(t['share_a'])} | {pct(t['share_b'])} |")
     lines += ["", "## Levensdomeinen", "", "| Levensdomein | Eerst | Nu | Verschil |", "|---|---:|---:|---:|"]
     for d in data["domains"]:
-        lines.append(f"| {DOMAINS[d['key']]} | {_pct(d['a'])} | {_pct(d['b'])} | {round(100 * d['change']):+d} punten |")
+        lines.append(f"| {DOMAINS[d['key']]} | {pct(d['a'])} | {pct(d['b'])} | {round(100 * d['change']):+d} punten |")
     if any(i["a"] or i["b"] for i in data["indicators"]):
         lines += ["", "## Prestatie-indicatoren", "", "| Indicator | Eerst | Nu |", "|---|---:|---:|"]
-        lines += [f"| {INDICATORS[i['key']]} | {_pct(i['a'])} | {_pct(i['b'])} |" for i in data["indicators"]]
+        lines += [f"| {INDICATORS[i['key']]} | {pct(i['a'])} | {pct(i['b'])} |" for i in data["indicators"]]
     changes = data["programme_changes"]
     lines += ["", "## Programma", ""]
     if any(changes.values()):
@@ -72,7 +65,7 @@ def compare_markdown(data: dict[str, Any]) -> str:
         lines.append("- Het programma is niet veranderd.")
     if data["coverage"]:
         lines += ["", "| Onderdeel | Besproken eerst | Besproken nu |", "|---|---|---|"]
-        lines += [f"| {_cell(c['title'])} | {'ja' if c['a'] else 'nee'} | {'ja' if c['b'] else 'nee'} |" for c in data["coverage"]]
+        lines += [f"| {cell(c['title'])} | {'ja' if c['a'] else 'nee'} | {'ja' if c['b'] else 'nee'} |" for c in data["coverage"]]
     lines += ["", "## Besluiten over koppelingen", ""]
     if data["decisions"]:
         for d in data["decisions"]:
@@ -88,7 +81,7 @@ def compare_markdown(data: dict[str, Any]) -> str:
         lines.append(f"### {entry['id']}: {entry['label']}")
         lines.append("")
         if entry["quote"]:
-            lines.append(f"> {_cell(entry['quote']['text'])} — {entry['quote']['speaker']}")
+            lines.append(f"> {cell(entry['quote']['text'])} — {entry['quote']['speaker']}")
             lines.append("")
         lines.append(" ".join(feedback_sentences(entry, b["id"])))
         lines.append("")
@@ -100,24 +93,15 @@ def history_markdown(history: list[dict[str, Any]], wijk: str) -> str:
     for entry in history:
         lines += [f"## Ronde {entry['label']} ({str(entry['date'])[:10]})", "", "| Wat er gebeurde | In hun woorden |", "|---|---|"]
         for row in entry["rows"]:
-            quotes = "<br>".join(f"“{_cell(q['text'])}” — {q['speaker']}" for q in row["quotes"])
-            lines.append(f"| {_cell(row['left'])} | {quotes} |")
+            quotes = "<br>".join(f"“{cell(q['text'])}” — {q['speaker']}" for q in row["quotes"])
+            lines.append(f"| {cell(row['left'])} | {quotes} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _env() -> Any:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pct"] = _pct
-    env.globals.update(status_labels=STATUS_LABELS, domains=DOMAINS, indicators=INDICATORS, feedback_sentences=feedback_sentences)
-    env.globals["css"] = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    env = template_env()
+    env.globals.update(status_labels=STATUS_LABELS, indicators=INDICATORS, feedback_sentences=feedback_sentences)
     return env
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
+from . import pct
 
 
-def _cell(text: Any) -> str:
+def cell(text: Any) -> str:
+    """Text that fits in one Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * float(x))} %"
 
 
 def _quote(q: dict[str, Any]) -> str:
     where = q.get("document", "") + (f", {q['stop']}" if q.get("stop") else "")
-    return f"> {_cell(q['text'])}\n> — {q['speaker']}, {where}"
+    return f"> {cell(q['text'])}\n> — {q['speaker']}, {where}"
 
 
 def facilitator_markdown(d: dict[str, Any]) -> str:
@@ -34,18 +32,18 @@ def facilitator_markdown(d: dict[str, Any]) -> str:
         "|---|---|---|---:|---:|",
     ]
     out += [
-        f"| {_cell(x['titel'] or x['name'])} | {x['type']} | {x['datum'] or '–'} | {x['fragments']} | {x['speakers']} |"
+        f"| {cell(x['titel'] or x['name'])} | {x['type']} | {x['datum'] or '–'} | {x['fragments']} | {x['speakers']} |"
         for x in d["documents"]
     ]
     for walk in d.get("walks", []):
         out += ["", f"**Route {walk['name']}:** " + " → ".join(s["name"] for s in walk["stops"])]
     out += ["", "## Signalen om op te volgen", ""]
     if d["signals"]:
-        out += [f"- **{s['kind_label']}**: “{_cell(s['text'])}” ({s['speaker']}, {s['document']})" for s in d["signals"]]
+        out += [f"- **{s['kind_label']}**: “{cell(s['text'])}” ({s['speaker']}, {s['document']})" for s in d["signals"]]
     else:
         out.append("Geen signalen gevonden in deze ronde.")
     out += ["", "## Levensdomeinen", "", "| Levensdomein | Fragmenten | Aandeel |", "|---|---:|---:|"]
-    out += [f"| {x['label']} | {x['count']} | {_pct(x['share'])} |" for x in d["domains"]]
+    out += [f"| {x['label']} | {x['count']} | {pct(x['share'])} |" for x in d["domains"]]
     if d.get("silent_domains"):
         out += ["", f"Stil gebleven: {', '.join(d['silent_domains'])}."]
     out += ["", "## Thema's", ""]
@@ -73,10 +71,10 @@ def policy_markdown(d: dict[str, Any]) -> str:
     out += [f"Programma: **{p['naam']}** ({len(p['onderdelen'])} onderdelen).", "", "## Koppelingen", ""]
     out += ["| Thema | Programmaonderdeel | Aandeel | Onderbouwing | Besluit |", "|---|---|---:|---|---|"]
     for link in p["links"]:
-        evidence = "<br>".join(f"“{_cell(q['text'])}” ({q['speaker']})" for q in link["evidence"][:2])
+        evidence = "<br>".join(f"“{cell(q['text'])}” ({q['speaker']})" for q in link["evidence"][:2])
         decision = link.get("decision") or "nog geen"
         out.append(
-            f"| {link['theme_number']}. {_cell(link['theme_label'])} | {_cell(link['item_title'])} | {link['score']:.2f} | {evidence} | {decision} |"
+            f"| {link['theme_number']}. {cell(link['theme_label'])} | {cell(link['item_title'])} | {link['score']:.2f} | {evidence} | {decision} |"
         )
     out += ["", "## Blinde vlekken", "", "Thema's zonder programmaonderdeel:", ""]
     out += [f"- {t['number']}. {t['label']} ({t['size']} fragmenten)" for t in p["blind_spots"]] or ["- geen"]
@@ -92,7 +90,7 @@ def policy_markdown(d: dict[str, Any]) -> str:
         aspects = ", ".join(f"{ASPECT_LABELS.get(k, k)} {n}" for k, n in c["aspect"].items())
         proposal = p["consequence_labels"][c["consequence"]].split(":")[0]
         out.append(
-            f"| {_cell(c['title'])} | {c['n']} | {c['toon'].get('sterkte', 0)} | {c['toon'].get('probleem', 0)} | {c['toon'].get('wens', 0)} | {actors} | {aspects} | {proposal} |"
+            f"| {cell(c['title'])} | {c['n']} | {c['toon'].get('sterkte', 0)} | {c['toon'].get('probleem', 0)} | {c['toon'].get('wens', 0)} | {actors} | {aspects} | {proposal} |"
         )
     if d.get("indicators"):
         out += [
@@ -103,7 +101,7 @@ def policy_markdown(d: dict[str, Any]) -> str:
             "|---|---:|---:|---:|---:|---:|",
         ]
         out += [
-            f"| {i['label']} | {i['totaal']} | {_pct(i['share'])} | {i['sterkte']} | {i['probleem']} | {i['wens']} |"
+            f"| {i['label']} | {i['totaal']} | {pct(i['share'])} | {i['sterkte']} | {i['probleem']} | {i['wens']} |"
             for i in d["indicators"]
         ]
     return "\n".join(out).rstrip() + "\n"
