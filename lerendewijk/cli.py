@@ -236,23 +236,13 @@ def thema() -> None:
 
 
 def _round_themes(workspace_dir: Path, ronde: str | None) -> tuple:  # type: ignore[type-arg]
+    from .rounds import resolve_round
     from .workspace import Workspace
 
     workspace = Workspace(workspace_dir)
-    ids = workspace.store.round_ids()
-    if not ids:
-        _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
-    round_id = ronde if ronde else ids[-1]
-    if round_id not in ids:
-        round_id = f"ronde-{ronde}"
+    round_id = resolve_round(workspace.store, ronde)
     themes = {t["number"]: t for t in workspace.store.themes(round_id)}
     return workspace, round_id, themes
-
-
-def _theme_of(themes: dict, number: int) -> dict:  # type: ignore[type-arg]
-    if number not in themes:
-        _fail(f"thema {number} bestaat niet in deze ronde (er zijn {len(themes)} thema's)")
-    return themes[number]
 
 
 @thema.command("lijst")
@@ -281,11 +271,10 @@ def thema_lijst(workspace_dir: Path, ronde: str | None) -> None:
 @click.argument("naam")
 def thema_hernoem(workspace_dir: Path, ronde: str | None, nummer: int, naam: str) -> None:
     """Geef thema NUMMER de naam NAAM."""
-    from .steering import add_rule
+    from .steering import rename_theme
 
-    workspace, _, themes = _round_themes(workspace_dir, ronde)
-    theme = _theme_of(themes, nummer)
-    rule = add_rule(workspace.store, "hernoem", {"anchor": theme["centroid"], "label": naam, "was": theme["label"]})
+    workspace, round_id, _ = _round_themes(workspace_dir, ronde)
+    rule, theme = rename_theme(workspace.store, round_id, nummer, naam)
     click.echo(f"besluit {rule}: '{theme['label']}' heet voortaan '{naam}'")
 
 
@@ -296,13 +285,10 @@ def thema_hernoem(workspace_dir: Path, ronde: str | None, nummer: int, naam: str
 @click.argument("tweede", type=int)
 def thema_voeg_samen(workspace_dir: Path, ronde: str | None, eerste: int, tweede: int) -> None:
     """Voeg thema TWEEDE samen met thema EERSTE."""
-    from .steering import add_rule
+    from .steering import merge_themes
 
-    workspace, _, themes = _round_themes(workspace_dir, ronde)
-    a, b = _theme_of(themes, eerste), _theme_of(themes, tweede)
-    if eerste == tweede:
-        _fail("kies twee verschillende thema's")
-    rule = add_rule(workspace.store, "voeg_samen", {"anchors": [a["centroid"], b["centroid"]], "was": [a["label"], b["label"]]})
+    workspace, round_id, _ = _round_themes(workspace_dir, ronde)
+    rule, a, b = merge_themes(workspace.store, round_id, eerste, tweede)
     click.echo(f"besluit {rule}: '{b['label']}' gaat op in '{a['label']}'")
 
 
@@ -312,11 +298,10 @@ def thema_voeg_samen(workspace_dir: Path, ronde: str | None, eerste: int, tweede
 @click.argument("nummer", type=int)
 def thema_splits(workspace_dir: Path, ronde: str | None, nummer: int) -> None:
     """Splits thema NUMMER in twee."""
-    from .steering import add_rule
+    from .steering import split_theme
 
-    workspace, _, themes = _round_themes(workspace_dir, ronde)
-    theme = _theme_of(themes, nummer)
-    rule = add_rule(workspace.store, "splits", {"anchor": theme["centroid"], "was": theme["label"]})
+    workspace, round_id, _ = _round_themes(workspace_dir, ronde)
+    rule, theme = split_theme(workspace.store, round_id, nummer)
     click.echo(f"besluit {rule}: '{theme['label']}' wordt gesplitst")
 
 
@@ -327,12 +312,11 @@ def thema_splits(workspace_dir: Path, ronde: str | None, nummer: int) -> None:
 def thema_zaai(workspace_dir: Path, naam: str, beschrijving: str) -> None:
     """Zaai een verwacht thema NAAM, omschreven met BESCHRIJVING (een zin of trefwoorden)."""
     from .embed import Embedder
-    from .steering import add_rule
+    from .steering import seed_theme
     from .workspace import Workspace
 
     workspace = Workspace(workspace_dir)
-    vector = Embedder(workspace.config.embedding).encode([f"{naam}. {beschrijving}"])[0]
-    rule = add_rule(workspace.store, "zaai", {"label": naam, "text": beschrijving, "vector": [round(float(x), 6) for x in vector]})
+    rule = seed_theme(workspace.store, Embedder(workspace.config.embedding), naam, beschrijving)
     click.echo(f"besluit {rule}: thema '{naam}' gezaaid")
 
 
@@ -614,24 +598,12 @@ def _resolve_round(store: object, value: str | None) -> str:
 @click.option("--gedaan", "action", default="", help="Wat er met de inbreng is gedaan (voor de terugkoppeling aan bewoners).")
 def besluit(workspace_dir: Path, ronde: str | None, theme_id: str, item_id: str, decision: str | None, note: str, action: str) -> None:
     """Leg het besluit van beleidsmedewerkers over een koppeling vast: aanvaard, afgewezen of een notitie."""
+    from .rounds import record_decision
     from .workspace import Workspace
 
     with Workspace(workspace_dir) as workspace:
-        store = workspace.store
-        round_id = _resolve_round(store, ronde)
-        themes = store.themes(round_id)
-        theme = next((t for t in themes if t.get("id") == theme_id or str(t.get("number")) == theme_id), None)
-        if theme is None:
-            _fail(f"thema {theme_id!r} bestaat niet in {round_id} (wel: {', '.join(t.get('id', '?') for t in themes)})")
-        programme = store.programme((store.get_round(round_id) or {}).get("manifest", {}).get("programma_hash", ""))
-        items = {i["id"] for i in (programme or {}).get("items", [])}
-        if item_id not in items:
-            _fail(f"onderdeel {item_id!r} staat niet in het programma van {round_id}")
-        kind = decision or ("notitie" if note or action else None)
-        if kind is None:
-            _fail("geef --aanvaard, --afgewezen, --notitie of --gedaan")
-        with store.transaction():
-            store.add_decision(round_id, theme["id"], item_id, str(kind), note, action)
+        round_id = _resolve_round(workspace.store, ronde)
+        theme, kind = record_decision(workspace.store, round_id, theme_id, item_id, decision, note, action)
     click.echo(f"vastgelegd: {round_id}, thema {theme['id']} ({theme['label']}) → {item_id}: {kind}")
 
 
@@ -779,6 +751,19 @@ def import_coding(workspace_dir: Path, source: Path, codeur: str | None, output:
         click.echo(text, nl=False)
     else:
         click.echo(f"{len(gold)} gecodeerde fragmenten: {output}", err=True)
+
+
+@main.command()
+@_ws_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres; 0.0.0.0 (voor een team) vereist een wachtwoord.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--wachtwoord", envvar="LERENDEWIJK_WACHTWOORD", default=None, help="Wachtwoord voor de web-app (of LERENDEWIJK_WACHTWOORD).")
+@click.option("--geen-browser", is_flag=True, help="Open de browser niet.")
+def serve(workspace_dir: Path, host: str, port: int, wachtwoord: str | None, geen_browser: bool) -> None:
+    """Start de lokale web-app: transcripten uploaden, verslagen lezen, thema's bijsturen, koppelingen beoordelen."""
+    from .web import serve as run_server
+
+    run_server(workspace_dir, host=host, port=port, password=wachtwoord, open_browser=not geen_browser)
 
 
 if __name__ == "__main__":

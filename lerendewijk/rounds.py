@@ -156,6 +156,35 @@ def resolve_round(store: Any, value: str | None) -> str:
     raise LerendeWijkError(f"ronde {value!r} bestaat niet (wel: {', '.join(ids)})")
 
 
+DECISIONS = ("aanvaard", "afgewezen", "notitie")
+
+
+def record_decision(
+    store: Any, round_id: str, theme_ref: str, item_id: str, kind: str | None, note: str = "", action: str = ""
+) -> tuple[dict[str, Any], str]:
+    """Store a policy decision on a theme -> programme item link (also on links the linker did not propose).
+
+    ``theme_ref`` is a stable theme id (T3) or the theme's number in that round. Returns the theme and
+    the kind of decision that was stored.
+    """
+    from .errors import LerendeWijkError
+
+    themes = store.themes(round_id)
+    theme = next((t for t in themes if t.get("id") == theme_ref or str(t.get("number")) == str(theme_ref)), None)
+    if theme is None:
+        raise LerendeWijkError(f"thema {theme_ref!r} bestaat niet in {round_id} (wel: {', '.join(t.get('id', '?') for t in themes)})")
+    programme = store.programme((store.get_round(round_id) or {}).get("manifest", {}).get("programma_hash", ""))
+    items = {i["id"] for i in (programme or {}).get("items", [])}
+    if item_id not in items:
+        raise LerendeWijkError(f"onderdeel {item_id!r} staat niet in het programma van {round_id}")
+    kind = kind or ("notitie" if note or action else None)
+    if kind not in DECISIONS:
+        raise LerendeWijkError("geef een besluit: aanvaard, afgewezen, of een notitie")
+    with store.transaction():
+        store.add_decision(round_id, theme["id"], item_id, str(kind), note, action)
+    return theme, str(kind)
+
+
 def _round_summary(store: Any, round_id: str) -> dict[str, Any]:
     from .domains import DOMAIN_KEYS
     from .indicators import INDICATOR_KEYS

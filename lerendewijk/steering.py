@@ -95,3 +95,54 @@ def remove_rule(store: Any, rule_id: int) -> bool:
     with store.transaction():
         cur = store.conn.execute("DELETE FROM steering WHERE id = ?", (rule_id,))
     return cur.rowcount > 0
+
+
+# -- the actions a facilitator takes, by theme number in a stored round (CLI and web app alike) --
+
+
+def round_theme(store: Any, round_id: str, number: int) -> dict[str, Any]:
+    from .errors import LerendeWijkError
+
+    themes = {t["number"]: t for t in store.themes(round_id)}
+    if number not in themes:
+        raise LerendeWijkError(f"thema {number} bestaat niet in {round_id} (er zijn {len(themes)} thema's)")
+    return themes[number]
+
+
+def rename_theme(store: Any, round_id: str, number: int, name: str) -> tuple[int, dict[str, Any]]:
+    """Give theme NUMBER a new name in this and every later run; returns the rule id and the theme."""
+    from .errors import LerendeWijkError
+
+    if not name.strip():
+        raise LerendeWijkError("geef een nieuwe naam")
+    theme = round_theme(store, round_id, number)
+    rule = add_rule(store, "hernoem", {"anchor": theme["centroid"], "label": name.strip(), "was": theme["label"]})
+    return rule, theme
+
+
+def merge_themes(store: Any, round_id: str, first: int, second: int) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """Let theme SECOND go up in theme FIRST."""
+    from .errors import LerendeWijkError
+
+    if first == second:
+        raise LerendeWijkError("kies twee verschillende thema's")
+    a, b = round_theme(store, round_id, first), round_theme(store, round_id, second)
+    rule = add_rule(store, "voeg_samen", {"anchors": [a["centroid"], b["centroid"]], "was": [a["label"], b["label"]]})
+    return rule, a, b
+
+
+def split_theme(store: Any, round_id: str, number: int) -> tuple[int, dict[str, Any]]:
+    theme = round_theme(store, round_id, number)
+    rule = add_rule(store, "splits", {"anchor": theme["centroid"], "was": theme["label"]})
+    return rule, theme
+
+
+def seed_theme(store: Any, embedder: Any, name: str, description: str) -> int:
+    """Seed a theme the facilitator expects, described in a sentence or a few key words."""
+    from .errors import LerendeWijkError
+
+    if not name.strip():
+        raise LerendeWijkError("geef het gezaaide thema een naam")
+    vector = embedder.encode([f"{name}. {description}"])[0]
+    payload = {"label": name.strip(), "text": description, "vector": [round(float(x), 6) for x in vector]}
+    return add_rule(store, "zaai", payload)
