@@ -735,22 +735,30 @@ def encrypt_key(workspace_dir: Path) -> None:
 @_ws_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--codeur", help="Alleen het werk van deze gebruiker uit het project (standaard alles).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="JSONL met de codering (standaard: scherm).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Schrijf de codering ook als gold-JSONL.")
 def import_coding(workspace_dir: Path, source: Path, codeur: str | None, output: Path | None) -> None:
-    """Lees een menselijke codering (QDPX) van dezelfde bronnen terug, als gold-JSONL voor 'domains agreement' en 'evaluate'."""
+    """Lees een menselijke codering (QDPX) van dezelfde bronnen terug: bewaard in de werkruimte, met de
+    overeenstemming met het model in het onderzoeksdeel van de verslagen (en als JSONL voor 'domains agreement')."""
     from .export import read_coding
     from .io import write_jsonl
+    from .report import refresh_agreement
     from .workspace import Workspace
 
     with Workspace(workspace_dir) as workspace:
         gold = read_coding(workspace.store, source, codeur)
-    if not gold:
-        _fail(f"{source.name}: geen gecodeerde fragmenten gevonden die bij deze werkruimte horen")
-    text = write_jsonl(output, gold)
-    if output is None:
-        click.echo(text, nl=False)
+        if not gold:
+            _fail(f"{source.name}: geen gecodeerde fragmenten gevonden die bij deze werkruimte horen")
+        coder = codeur or source.stem
+        workspace.store.save_human_coding(coder, source.name, gold)
+        refreshed = refresh_agreement(workspace.store, workspace.reports_dir)
+    if output is not None:
+        write_jsonl(output, gold)
+        click.echo(f"gold-JSONL: {output}", err=True)
+    click.echo(f"{len(gold)} gecodeerde fragmenten van '{coder}' bewaard in de werkruimte")
+    if refreshed:
+        click.echo("overeenstemming bijgewerkt in: " + ", ".join(str(p) for p in refreshed))
     else:
-        click.echo(f"{len(gold)} gecodeerde fragmenten: {output}", err=True)
+        click.echo("draai 'lerendewijk cycle --workspace ...' om de overeenstemming in het verslag te zien")
 
 
 @main.command()

@@ -18,7 +18,7 @@ import numpy as np
 
 from .model import Document, DomainPrediction, Fragment, Turn
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -126,6 +126,14 @@ CREATE TABLE IF NOT EXISTS links (
     evidence_json TEXT NOT NULL,
     PRIMARY KEY (round_id, theme_key, item_id)
 );
+CREATE TABLE IF NOT EXISTS human_codings (
+    coder TEXT NOT NULL,
+    fragment_id INTEGER NOT NULL REFERENCES fragments(id) ON DELETE CASCADE,
+    domains_json TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (coder, fragment_id)
+);
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY,
     round_id TEXT NOT NULL,
@@ -187,6 +195,26 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    # -- human coding, for agreement with the model --------------------------
+    def save_human_coding(self, coder: str, source: str, rows: list[dict[str, Any]]) -> int:
+        """Store (or replace) one coder's domains per fragment; ``rows`` are ``{"id", "domains"}``."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM human_codings WHERE coder = ?", (coder,))
+            self.conn.executemany(
+                "INSERT INTO human_codings(coder, fragment_id, domains_json, source) VALUES (?,?,?,?)",
+                [(coder, int(r["id"]), json.dumps(list(r["domains"])), source) for r in rows],
+            )
+        return len(rows)
+
+    def human_codings(self, fragment_ids: list[int] | None = None) -> dict[str, dict[int, list[str]]]:
+        """coder -> fragment id -> domains (primary first), restricted to ``fragment_ids`` when given."""
+        wanted = set(fragment_ids) if fragment_ids is not None else None
+        codings: dict[str, dict[int, list[str]]] = {}
+        for row in self.conn.execute("SELECT coder, fragment_id, domains_json FROM human_codings ORDER BY coder, fragment_id"):
+            if wanted is None or row["fragment_id"] in wanted:
+                codings.setdefault(row["coder"], {})[int(row["fragment_id"])] = json.loads(row["domains_json"])
+        return codings
 
     # -- documents and fragments ------------------------------------------
     def document_id_by_hash(self, content_hash: str) -> int | None:

@@ -111,6 +111,27 @@ def test_import_coding_round_trips_with_agreement_one(cycled: dict, tmp_path: Pa
     assert result["primary_kappa"] == pytest.approx(1.0) and result["primary_agreement"] == 1.0
 
 
+def test_import_coding_is_kept_and_shown_in_the_report(cycled: dict, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "kopie"
+    shutil.copytree(cycled["root"], root)
+    with Workspace(root) as workspace:
+        round_id = workspace.store.round_ids()[-1]
+        path = write_qdpx(workspace.store, round_id, tmp_path / "onderzoeker.qdpx")
+    result = CliRunner().invoke(main, ["import-coding", "--workspace", str(root), str(path), "--codeur", "lerendewijk (automatisch)"])
+    assert result.exit_code == 0, result.output
+    assert "bewaard in de werkruimte" in result.output
+    with Workspace(root) as workspace:
+        codings = workspace.store.human_codings()
+    assert list(codings) == ["lerendewijk (automatisch)"] and codings["lerendewijk (automatisch)"]
+    data = json.loads((root / "rapporten" / round_id / "data.json").read_text(encoding="utf-8"))
+    (row,) = data["agreement"]
+    assert row["n"] == len(codings["lerendewijk (automatisch)"]) and row["primary_agreement"] == 1.0
+    html = (root / "rapporten" / round_id / "index.html").read_text(encoding="utf-8")
+    assert 'id="overeenstemming"' in html and "lerendewijk (automatisch)" in html
+
+
 def test_import_coding_rejects_what_is_not_a_project(cycled: dict, tmp_path: Path) -> None:
     fake = tmp_path / "codering.qdpx"
     fake.write_bytes(b"dit is geen zip")

@@ -208,8 +208,45 @@ def build_report_data(
         "walks": _walks(documents, fragments, theme_number_of, signal_fragments, {t["number"]: t["label"] for t in themes}),
         "evolution": _evolution(store, round_id, themes),
         "heatmap": _heatmap(themes, items, links),
+        "agreement": coder_agreement(store, {f.id: p for f, p in zip(fragments, predictions) if f.id is not None}),
         "map": [],
     }
+
+
+def coder_agreement(store: Store, model: dict[int, DomainPrediction]) -> list[dict[str, Any]]:
+    """Agreement of each human coding loaded with ``import-coding`` with the model, on the fragments both coded."""
+    from ..evaluate import agreement
+
+    rows = []
+    for coder, coded in store.human_codings(list(model)).items():
+        shared = sorted(coded)
+        if not shared:
+            continue
+        result = agreement([coded[i] for i in shared], [model[i].domains for i in shared])
+        rows.append(
+            {
+                "coder": coder,
+                "n": result["n"],
+                "primary_kappa": result["primary_kappa"],
+                "primary_alpha": result["primary_alpha"],
+                "primary_agreement": result["primary_agreement"],
+                "per_domain": [{"key": k, "label": DOMAINS[k], **m} for k, m in result["per_domain"].items()],
+            }
+        )
+    return rows
+
+
+def refresh_agreement(store: Store, reports_dir: Path) -> list[Path]:
+    """Rewrite the reports of every round under ``reports_dir`` with the current human codings."""
+    written = []
+    for round_id in store.round_ids():
+        data_path = reports_dir / round_id / "data.json"
+        if not data_path.exists():
+            continue
+        data = json.loads(data_path.read_text(encoding="utf-8"))
+        data["agreement"] = coder_agreement(store, store.annotations(round_id))
+        written.append(write_report(data, data_path.parent))
+    return written
 
 
 def _domains_by_role(fragments: list[Fragment], predictions: list[DomainPrediction]) -> list[dict[str, Any]]:
