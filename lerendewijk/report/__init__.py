@@ -6,6 +6,7 @@ Everything shown comes from the store's pseudonymised data; the key file is neve
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -347,7 +348,8 @@ def _heatmap(themes: list[dict[str, Any]], items: list[dict[str, Any]], links: l
     return {
         "items": [{"id": i["id"], "title": i["title"]} for i in items],
         "rows": [
-            {"number": t["number"], "label": t["label"], "cells": [share.get((t["key"], i["id"]), 0.0) for i in items]} for t in themes
+            {"key": t["key"], "number": t["number"], "label": t["label"], "cells": [share.get((t["key"], i["id"]), 0.0) for i in items]}
+            for t in themes
         ],
     }
 
@@ -406,6 +408,11 @@ def pct(x: float) -> str:
     return f"{round(100 * float(x))} %"
 
 
+def anchor(*parts: object) -> str:
+    """An HTML id from free-text parts (programme item ids are the user's own)."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "_", str(p)) for p in parts)
+
+
 def template_env() -> Any:
     """The jinja2 environment of every HTML page lerendewijk writes: escaped, with the shared CSS."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -419,6 +426,7 @@ def template_env() -> Any:
         lstrip_blocks=True,
     )
     env.filters["pct"] = pct
+    env.globals["anchor"] = anchor
     env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS, domains=DOMAINS)
     env.globals["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return env

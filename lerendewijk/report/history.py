@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..domains import DOMAINS
@@ -111,3 +112,19 @@ def compare_html(data: dict[str, Any], wijk: str) -> str:
 
 def history_html(history: list[dict[str, Any]], wijk: str) -> str:
     return _env().get_template("history.html.j2").render(history=history, wijk=wijk)
+
+
+def write_learning_history(store: Any, wijk: str, folder: Path) -> tuple[Path, Path]:
+    """The learning history over all rounds as leergeschiedenis.html and .md in FOLDER (CLI and web app alike)."""
+    from ..errors import LerendeWijkError
+    from ..privacy import write_atomic
+    from ..rounds import learning_history
+
+    history = learning_history(store)
+    if not history:
+        raise LerendeWijkError("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
+    folder.mkdir(parents=True, exist_ok=True)
+    html, markdown = folder / "leergeschiedenis.html", folder / "leergeschiedenis.md"
+    write_atomic(html, history_html(history, wijk).encode("utf-8"))
+    write_atomic(markdown, history_markdown(history, wijk).encode("utf-8"))
+    return html, markdown
