@@ -83,8 +83,15 @@ def init(directory: Path, wijk: str | None, programma: str) -> None:
 @click.option("--ronde", help="Label van de ronde (standaard uit de transcripten, anders het volgende nummer).")
 @click.option("--rapporten", type=click.Path(path_type=Path), help="Map voor de verslagen (standaard WERKRUIMTE/rapporten).")
 @click.option("--stil", is_flag=True, help="Alleen fouten en het pad van het verslag tonen.")
+@click.option("--taal", type=click.Choice(["nl", "en"]), help="Taal van het verslag (standaard die van de werkruimte, anders nl).")
 def cycle(
-    files: tuple[Path, ...], workspace_dir: Path, programma: Path | None, ronde: str | None, rapporten: Path | None, stil: bool
+    files: tuple[Path, ...],
+    workspace_dir: Path,
+    programma: Path | None,
+    ronde: str | None,
+    rapporten: Path | None,
+    stil: bool,
+    taal: str | None,
 ) -> None:
     """Lees FILES in en doorloop één ronde van de cyclus tot en met het verslag."""
     from .cycle import run_cycle
@@ -100,7 +107,9 @@ def cycle(
             click.echo(f"  {message}")
 
     with Workspace(workspace_dir) as workspace:
-        result = run_cycle(workspace, files, programme=programma, round_label=ronde, reports_dir=rapporten, progress=progress)
+        result = run_cycle(
+            workspace, files, programme=programma, round_label=ronde, reports_dir=rapporten, progress=progress, language=taal
+        )
     counts = result.data["counts"]
     click.echo(
         f"{result.round_id}: {counts['documents']} gesprek(ken), {counts['fragments']} fragmenten, {len(result.data['themes'])} thema's"
@@ -645,21 +654,12 @@ def compare(workspace_dir: Path, ronde_a: str, ronde_b: str, output: Path | None
 )
 def leergeschiedenis(workspace_dir: Path, folder: Path | None) -> None:
     """Schrijf de leergeschiedenis over alle rondes, als HTML en Markdown (twee kolommen)."""
-    from .privacy import write_atomic
-    from .report.history import history_html, history_markdown
-    from .rounds import learning_history
+    from .report.history import write_learning_history
     from .workspace import Workspace
 
     with Workspace(workspace_dir) as workspace:
-        history = learning_history(workspace.store)
-        if not history:
-            _fail("deze werkruimte heeft nog geen rondes; draai eerst 'lerendewijk cycle'")
-        wijk = workspace.config.wijk
-        target = folder or workspace.reports_dir
-    target.mkdir(parents=True, exist_ok=True)
-    write_atomic(target / "leergeschiedenis.html", history_html(history, wijk).encode("utf-8"))
-    write_atomic(target / "leergeschiedenis.md", history_markdown(history, wijk).encode("utf-8"))
-    click.echo(f"geschreven: {target / 'leergeschiedenis.html'} en {target / 'leergeschiedenis.md'}")
+        html, markdown = write_learning_history(workspace.store, workspace.config.wijk, folder or workspace.reports_dir)
+    click.echo(f"geschreven: {html} en {markdown}")
 
 
 @main.command()
@@ -676,20 +676,9 @@ def export(workspace_dir: Path, ronde: str | None, fmt: str, output: Path | None
         store = workspace.store
         round_id = _resolve_round(store, ronde)
         folder = workspace.reports_dir / round_id / "export"
-        if fmt == "csv":
-            written = exports.write_csv(exports.round_tables(store, round_id), output or folder / "csv")
-            click.echo("geschreven: " + ", ".join(str(p) for p in written))
-            return
-        target = output or folder / f"{round_id}.{fmt}"
-        if fmt == "xlsx":
-            exports.write_xlsx(exports.round_tables(store, round_id), target)
-        elif fmt == "json":
-            exports.write_json(store, round_id, target)
-        elif fmt == "qdpx":
-            exports.write_qdpx(store, round_id, target)
-        else:
-            exports.write_qdc(store.themes(round_id), target)
-    click.echo(f"geschreven: {target}")
+        target = output or (folder / "csv" if fmt == "csv" else folder / f"{round_id}.{fmt}")
+        written = exports.export_round(store, round_id, fmt, target)
+    click.echo("geschreven: " + ", ".join(str(p) for p in written))
 
 
 @main.command()

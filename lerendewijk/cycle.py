@@ -132,8 +132,13 @@ def run_cycle(
     round_label: str | None = None,
     reports_dir: str | Path | None = None,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> RoundResult:
-    """Run every stage for one round and write its report."""
+    """Run every stage for one round and write its report (in ``language``, else the workspace's)."""
+    from .report.i18n import catalogue
+
+    language = language or workspace.config.taal or "nl"
+    catalogue(language)  # an unknown language fails before any work is done
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -233,6 +238,7 @@ def run_cycle(
 
     data = build_report_data(store, round_id, documents, fragments, predictions, themes, connection, programme_info, manifest, signals)
     data["themes_gone"] = gone
+    data["taal"] = language
     data["map"] = fragment_map(fragments, vectors, themes, workspace.config.seed)
     target = Path(reports_dir) if reports_dir else workspace.reports_dir
     report = write_report(data, target / round_id)

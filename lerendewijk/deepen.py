@@ -85,7 +85,7 @@ def mirror(subs: list[dict[str, Any]], subjects: list[str], subject_vectors: np.
         sub["spiegeling"] = {"onderwerp": subjects[best], "score": round(float(sims[best]), 4)} if sims[best] >= threshold else None
 
 
-def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
+def questions_for(theme: dict[str, Any]) -> list[dict[str, Any]]:
     """Candidate questions for the next story table, each with its kind and the reason in the data."""
     words = ", ".join(theme["keywords"][:3]) or theme["label"]
     deep = theme["deepening"]
@@ -97,13 +97,17 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
     residents = (actors["bewoners"] + actors["gemengd"]) / actor_total
     institutions = (actors["overheid"] + actors["organisaties"] + actors["professionals"] + actors["gemengd"]) / actor_total
     silent = [DOMAINS[k] for k, share in theme["domain_profile"].items() if share == 0]
-    candidates: list[tuple[float, str, str, str]] = []  # (priority, kind, question, reason)
+    # (priority, kind, question, reason): templates with {names}, so a report can translate them
+    candidates: list[tuple[float, str, str, str]] = []
+    values: dict[str, Any] = {"words": words, "silent": silent[0] if silent else "", **tones}
+    values["speakers"] = theme["speakers"]
     if len(subs) >= 2:
+        values["sub1"], values["sub2"] = subs[0]["label"], subs[1]["label"]
         candidates.append(
             (
                 0.95,
                 "deelonderwerp",
-                f"Bij {words} ging het zowel over {subs[0]['label']} als over {subs[1]['label']}. Wat weegt voor u het zwaarst, en waarom?",
+                "Bij {words} ging het zowel over {sub1} als over {sub2}. Wat weegt voor u het zwaarst, en waarom?",
                 "het thema valt uiteen in deelonderwerpen",
             )
         )
@@ -112,7 +116,7 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
             (
                 0.9 - physical,
                 "fysiek",
-                f"Bij {words} ging het vooral over mensen. Speelt de woning, de straat of een voorziening hier ook mee?",
+                "Bij {words} ging het vooral over mensen. Speelt de woning, de straat of een voorziening hier ook mee?",
                 "het fysieke aspect bleef stil",
             )
         )
@@ -121,7 +125,7 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
             (
                 0.9 - social,
                 "sociaal",
-                f"Bij {words} ging het vooral over de stenen. Wat betekent dit voor het contact tussen mensen?",
+                "Bij {words} ging het vooral over de stenen. Wat betekent dit voor het contact tussen mensen?",
                 "het sociale aspect bleef stil",
             )
         )
@@ -130,7 +134,7 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
             (
                 0.85,
                 "bewoners",
-                f"Wat kunnen bewoners zelf of samen met de buren doen aan {words}?",
+                "Wat kunnen bewoners zelf of samen met de buren doen aan {words}?",
                 "de rol van bewoners kwam weinig aan bod",
             )
         )
@@ -139,7 +143,7 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
             (
                 0.8,
                 "instanties",
-                f"Wat vraagt u bij {words} van de gemeente, organisaties of professionals?",
+                "Wat vraagt u bij {words} van de gemeente, organisaties of professionals?",
                 "instanties werden weinig genoemd",
             )
         )
@@ -148,32 +152,31 @@ def questions_for(theme: dict[str, Any]) -> list[dict[str, str]]:
             (
                 0.75,
                 "wens",
-                f"Er werd veel gezegd over wat hindert bij {words}. Wat zou er moeten veranderen?",
-                f"{tones['probleem']} keer een probleem, {tones['wens']} keer een wens",
+                "Er werd veel gezegd over wat hindert bij {words}. Wat zou er moeten veranderen?",
+                "{probleem} keer een probleem, {wens} keer een wens",
             )
         )
     if theme["speakers"] <= 2:
         candidates.append(
-            (
-                0.7,
-                "sprekers",
-                f"Herkennen anderen zich in wat over {words} werd gezegd?",
-                f"dit thema kwam van {theme['speakers']} spreker(s)",
-            )
+            (0.7, "sprekers", "Herkennen anderen zich in wat over {words} werd gezegd?", "dit thema kwam van {speakers} spreker(s)")
         )
     if tones["sterkte"] > 0:
         candidates.append(
-            (
-                0.5,
-                "sterkte",
-                f"Wat gaat er goed bij {words} en moet zeker blijven?",
-                f"{tones['sterkte']} keer werd iets genoemd dat goed gaat",
-            )
+            (0.5, "sterkte", "Wat gaat er goed bij {words} en moet zeker blijven?", "{sterkte} keer werd iets genoemd dat goed gaat")
         )
     if theme["size"] >= 20 and silent:
-        candidates.append((0.4, "domein", f"Raakt {words} ook aan {silent[0]}?", f"geen fragment in dit thema ging over {silent[0]}"))
+        candidates.append((0.4, "domein", "Raakt {words} ook aan {silent}?", "geen fragment in dit thema ging over {silent}"))
     candidates.sort(key=lambda c: -c[0])
-    return [{"type": kind, "vraag": question, "grond": reason} for _, kind, question, reason in candidates]
+    return [
+        {
+            "type": kind,
+            "vraag": question.format(**values),
+            "grond": reason.format(**values),
+            "sjablonen": {"vraag": question, "grond": reason},
+            "waarden": {k: v for k, v in values.items() if "{" + k + "}" in question + reason},
+        }
+        for _, kind, question, reason in candidates
+    ]
 
 
 def deepen_themes(

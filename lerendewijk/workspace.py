@@ -25,7 +25,7 @@ CONFIG_NAME = "lerendewijk.toml"
 DEFAULT_CONFIG = """# Werkruimte van lerendewijk
 [wijk]
 naam = "{naam}"
-taal = "nl"
+taal = "nl"  # taal van de verslagen: "nl" of "en"
 
 [modellen]
 # "use-multilingual" is het meegeleverde model; of een pad naar een lokaal sentence-transformers-model

@@ -13,7 +13,7 @@ from lerendewijk.cli import main
 from lerendewijk.connect import consequence_of, consequences, infer_item_domains
 from lerendewijk.model import DomainPrediction, ProgrammeItem
 from lerendewijk.rounds import assign_ids, latest_versions, theme_status
-from lerendewijk.store import Store
+from lerendewijk.store import SCHEMA_VERSION, Store
 
 
 def _theme(key: str, direction: list[float], members: list[int], size: int | None = None) -> dict:
@@ -128,7 +128,7 @@ def test_a_store_of_an_earlier_version_is_migrated(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     assert store.annotations("ronde-1")[1].indicators == []
-    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
 
 
 @pytest.fixture(scope="module")

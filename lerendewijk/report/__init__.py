@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..privacy import write_atomic
 from ..rounds import STATUS_LABELS
 from ..store import Store
 from ..themes import quote
+from .i18n import localised_question, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 DOMAIN_COLOURS = {
@@ -88,15 +90,34 @@ def _domain_summary(fragments: list[Fragment], predictions: list[DomainPredictio
     return summary
 
 
-def _questions(domains: list[dict[str, Any]], themes: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Questions for the next session: for silent domains, then the deepening questions per theme."""
-    questions = []
+def _questions(domains: list[dict[str, Any]], themes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions for the next session: for silent domains, then the deepening questions per theme.
+
+    Each keeps its Dutch text and the template it came from, so the report can show it in another language.
+    """
+    questions: list[dict[str, Any]] = []
     for domain in domains:
         if domain["share"] < 0.08:
-            questions.append({"grond": f"stil domein: {domain['label']}", "vraag": SILENT_DOMAIN_QUESTIONS[domain["key"]]})
+            reason = "stil domein: {domain}"
+            questions.append(
+                {
+                    "grond": reason.format(domain=domain["label"]),
+                    "vraag": SILENT_DOMAIN_QUESTIONS[domain["key"]],
+                    "sjablonen": {"vraag": SILENT_DOMAIN_QUESTIONS[domain["key"]], "grond": reason},
+                    "waarden": {"domain": domain["label"]},
+                }
+            )
     for theme in themes:
         for q in theme.get("deepening", {}).get("questions", [])[:2]:
-            questions.append({"grond": f"thema {theme['number']} ({theme['label']}): {q['grond']}", "vraag": q["vraag"]})
+            questions.append(
+                {
+                    "grond": f"thema {theme['number']} ({theme['label']}): {q['grond']}",
+                    "vraag": q["vraag"],
+                    "thema": {"number": theme["number"], "label": theme["label"]},
+                    "sjablonen": q.get("sjablonen", {}),
+                    "waarden": q.get("waarden", {}),
+                }
+            )
     return questions
 
 
@@ -413,8 +434,9 @@ def anchor(*parts: object) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "_", str(p)) for p in parts)
 
 
-def template_env() -> Any:
-    """The jinja2 environment of every HTML page lerendewijk writes: escaped, with the shared CSS."""
+def template_env(language: str = "nl") -> Any:
+    """The jinja2 environment of every HTML page lerendewijk writes: escaped, with the shared CSS,
+    and ``_`` translating into ``language``."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
@@ -427,14 +449,21 @@ def template_env() -> Any:
     )
     env.filters["pct"] = pct
     env.globals["anchor"] = anchor
+    translate = translator(language, html=True)
+    env.globals.update(_=translate, question=partial(localised_question, translate), taal=language)
     env.globals.update(aspect_labels=ASPECT_LABELS, actor_labels=ACTOR_LABELS, tone_labels=TONE_LABELS, domains=DOMAINS)
     env.globals["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return env
 
 
-def render_html(data: dict[str, Any]) -> str:
+def render_html(data: dict[str, Any], language: str | None = None) -> str:
+    """The round's report page; in the language stored with the data unless ``language`` is given."""
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
-    return template_env().get_template("report.html.j2").render(d=data, script=script, colours=DOMAIN_COLOURS, palette=PALETTE)
+    return (
+        template_env(language or data.get("taal") or "nl")
+        .get_template("report.html.j2")
+        .render(d=data, script=script, colours=DOMAIN_COLOURS, palette=PALETTE)
+    )
 
 
 def write_report(data: dict[str, Any], folder: Path) -> Path:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..deepen import ACTOR_LABELS, ASPECT_LABELS, TONE_LABELS
 from . import pct
+from .i18n import localised_question, translator
 
 
 def cell(text: Any) -> str:
@@ -18,90 +19,115 @@ def _quote(q: dict[str, Any]) -> str:
     return f"> {cell(q['text'])}\n> — {q['speaker']}, {where}"
 
 
+def _title(d: dict[str, Any], _: Any) -> str:
+    return f"{_('ronde')} {d['label']}" if d.get("label") else d["ronde"]
+
+
 def facilitator_markdown(d: dict[str, Any]) -> str:
     """Gespreksverslag: conversations, signals, domain balance, themes with quotes, questions."""
-    title = f"ronde {d['label']}" if d.get("label") else d["ronde"]
+    _ = translator(d.get("taal") or "nl")
     out = [
-        f"# Gespreksverslag {title} – {d.get('wijk') or ''}".rstrip(" –"),
+        f"# {_('Gespreksverslag')} {_title(d, _)} – {d.get('wijk') or ''}".rstrip(" –"),
         "",
-        "Alle namen, adressen en nummers zijn vervangen door pseudoniemen. Citaten zijn letterlijk, na pseudonimisering.",
+        _(
+            "Alle namen, adressen en nummers zijn vervangen door pseudoniemen (zoals Bewoner 3 of [adres 2]). Citaten zijn letterlijk, na pseudonimisering."
+        ),
         "",
-        "## Gesprekken",
+        f"## {_('Gesprekken')}",
         "",
-        "| Gesprek | Soort | Datum | Fragmenten | Sprekers |",
+        f"| {_('Bestand')} | {_('Soort')} | {_('Datum')} | {_('Fragmenten')} | {_('Sprekers')} |",
         "|---|---|---|---:|---:|",
     ]
     out += [
-        f"| {cell(x['titel'] or x['name'])} | {x['type']} | {x['datum'] or '–'} | {x['fragments']} | {x['speakers']} |"
+        f"| {cell(x['titel'] or x['name'])} | {_(x['type'])} | {x['datum'] or '–'} | {x['fragments']} | {x['speakers']} |"
         for x in d["documents"]
     ]
     for walk in d.get("walks", []):
-        out += ["", f"**Route {walk['name']}:** " + " → ".join(s["name"] for s in walk["stops"])]
-    out += ["", "## Signalen om op te volgen", ""]
+        out += ["", f"**{_('Route')} {walk['name']}:** " + " → ".join(s["name"] for s in walk["stops"])]
+    out += ["", f"## {_('Signalen om op te volgen')}", ""]
     if d["signals"]:
-        out += [f"- **{s['kind_label']}**: “{cell(s['text'])}” ({s['speaker']}, {s['document']})" for s in d["signals"]]
+        out += [f"- **{_(s['kind_label'])}**: “{cell(s['text'])}” ({s['speaker']}, {s['document']})" for s in d["signals"]]
     else:
-        out.append("Geen signalen gevonden in deze ronde.")
-    out += ["", "## Levensdomeinen", "", "| Levensdomein | Fragmenten | Aandeel |", "|---|---:|---:|"]
-    out += [f"| {x['label']} | {x['count']} | {pct(x['share'])} |" for x in d["domains"]]
+        out.append(_("Geen signalen gevonden in deze ronde."))
+    out += ["", f"## {_('Levensdomeinen')}", "", f"| {_('Levensdomein')} | {_('Fragmenten')} | {_('Aandeel')} |", "|---|---:|---:|"]
+    out += [f"| {_(x['label'])} | {x['count']} | {pct(x['share'])} |" for x in d["domains"]]
     if d.get("silent_domains"):
-        out += ["", f"Stil gebleven: {', '.join(d['silent_domains'])}."]
-    out += ["", "## Thema's", ""]
+        out += ["", f"{_('Stil gebleven:')} {', '.join(_(label) for label in d['silent_domains'])}."]
+    out += ["", "## " + _("Thema's"), ""]
     for t in d["themes"]:
-        status = f" ({d['theme_status_labels'][t['status']]})" if t.get("status") and d.get("theme_status_labels") else ""
-        out += [f"### {t['number']}. {t['label']}{status}", "", f"{t['size']} fragmenten, {t['speakers']} sprekers.", ""]
+        status = f" ({_(d['theme_status_labels'][t['status']])})" if t.get("status") and d.get("theme_status_labels") else ""
+        out += [
+            f"### {t['number']}. {t['label']}{status}",
+            "",
+            f"{_('{n} fragmenten', n=t['size'])}, {_('{n} sprekers', n=t['speakers'])}.",
+            "",
+        ]
         for q in t["quotes"][:3]:
             out += [_quote(q), ""]
         deepening = t.get("deepening") or {}
         tones = {k: n for k, n in deepening.get("tone", {}).items() if n}
         if tones:
-            out += ["Toon: " + ", ".join(f"{TONE_LABELS[k]} {n}" for k, n in tones.items()) + ".", ""]
-    out += ["## Vragen voor de volgende verhalentafel", ""]
-    out += [f"{n}. {q['vraag']} *(waarom: {q['grond']})*" for n, q in enumerate(d["questions"], start=1)]
+            out += [f"{_('Toon')}: " + ", ".join(f"{_(TONE_LABELS[k])} {n}" for k, n in tones.items()) + ".", ""]
+    out += [f"## {_('Vragen voor de volgende verhalentafel')}", ""]
+    for n, q in enumerate(d["questions"], start=1):
+        theme = q.get("thema")
+        where = f"{_('thema {number} ({label})', number=theme['number'], label=theme['label'])}: " if theme else ""
+        reason = localised_question(_, q, "grond")
+        out.append(f"{n}. {localised_question(_, q, 'vraag')} *({_('Waarom:')} {where}{reason})*")
     return "\n".join(out).rstrip() + "\n"
 
 
 def policy_markdown(d: dict[str, Any]) -> str:
     """Beleidsspiegel: links with evidence and decisions, blind spots both ways, consequences, indicators."""
+    _ = translator(d.get("taal") or "nl")
     p = d["programme"]
-    title = f"ronde {d['label']}" if d.get("label") else d["ronde"]
-    out = [f"# Beleidsspiegel {title}", ""]
+    out = [f"# {_('Beleidsspiegel')} {_title(d, _)}", ""]
     if not p.get("naam"):
-        return "\n".join([*out, "Er is geen programma opgegeven voor deze ronde."]) + "\n"
-    out += [f"Programma: **{p['naam']}** ({len(p['onderdelen'])} onderdelen).", "", "## Koppelingen", ""]
-    out += ["| Thema | Programmaonderdeel | Aandeel | Onderbouwing | Besluit |", "|---|---|---:|---|---|"]
+        missing = _("Er is geen programma opgegeven. Geef er een op met --programma om thema's te koppelen aan het beleid.")
+        return "\n".join([*out, missing]) + "\n"
+    out += [
+        f"{_('Programma:')} **{p['naam']}** ({_('{n} onderdelen', n=len(p['onderdelen']))}).",
+        "",
+        f"## {_('Programma en koppelingen')}",
+        "",
+    ]
+    out += [
+        f"| {_('Thema')} | {_('Programmaonderdeel')} | {_('Aandeel')} | {_('Onderbouwing')} | {_('Besluit')} |",
+        "|---|---|---:|---|---|",
+    ]
     for link in p["links"]:
         evidence = "<br>".join(f"“{cell(q['text'])}” ({q['speaker']})" for q in link["evidence"][:2])
-        decision = link.get("decision") or "nog geen"
+        decision = _(link.get("decision") or "nog geen")
         out.append(
             f"| {link['theme_number']}. {cell(link['theme_label'])} | {cell(link['item_title'])} | {link['score']:.2f} | {evidence} | {decision} |"
         )
-    out += ["", "## Blinde vlekken", "", "Thema's zonder programmaonderdeel:", ""]
-    out += [f"- {t['number']}. {t['label']} ({t['size']} fragmenten)" for t in p["blind_spots"]] or ["- geen"]
-    out += ["", "Onderdelen waar niemand over sprak:", ""]
-    out += [f"- {i['title']}" for i in p["no_resonance"]] or ["- geen"]
-    out += ["", "## Consequenties", "", *[f"- {r}" for r in p.get("consequence_rules", [])], ""]
+    out += ["", "## " + _("Blinde vlekken: thema's zonder programmaonderdeel"), ""]
+    out += [f"- {t['number']}. {t['label']} ({_('{n} fragmenten', n=t['size'])})" for t in p["blind_spots"]] or ["- –"]
+    out += ["", f"## {_('Geen weerklank: onderdelen waar niemand over sprak')}", ""]
+    out += [f"- {i['title']}" for i in p["no_resonance"]] or ["- –"]
+    out += ["", f"## {_('Consequenties')}", "", *[f"- {_(r)}" for r in p.get("consequence_rules", [])], ""]
     out += [
-        "| Onderdeel of thema | Uitspraken | Wat werkt | Wat hindert | Wat men vraagt | Aangesproken | Aspect | Voorstel |",
+        f"| {_('Onderdeel of thema')} | {_('Uitspraken')} | {_('Wat werkt')} | {_('Wat hindert')} | {_('Wat men vraagt')} | "
+        f"{_('Aangesproken')} | {_('Aspect')} | {_('Voorstel')} |",
         "|---|---:|---:|---:|---:|---|---|---|",
     ]
     for c in p.get("consequences", []):
-        actors = ", ".join(f"{ACTOR_LABELS.get(k, k)} {n}" for k, n in c["actor"].items())
-        aspects = ", ".join(f"{ASPECT_LABELS.get(k, k)} {n}" for k, n in c["aspect"].items())
-        proposal = p["consequence_labels"][c["consequence"]].split(":")[0]
+        actors = ", ".join(f"{_(ACTOR_LABELS.get(k, k))} {n}" for k, n in c["actor"].items())
+        aspects = ", ".join(f"{_(ASPECT_LABELS.get(k, k))} {n}" for k, n in c["aspect"].items())
+        proposal = _(p["consequence_labels"][c["consequence"]].split(":")[0])
         out.append(
             f"| {cell(c['title'])} | {c['n']} | {c['toon'].get('sterkte', 0)} | {c['toon'].get('probleem', 0)} | {c['toon'].get('wens', 0)} | {actors} | {aspects} | {proposal} |"
         )
     if d.get("indicators"):
         out += [
             "",
-            "## Prestatie-indicatoren",
+            f"## {_('Prestatie-indicatoren')}",
             "",
-            "| Indicator | Uitspraken | Aandeel | Wat werkt | Wat hindert | Wat men vraagt |",
+            f"| {_('Indicator')} | {_('Uitspraken')} | {_('Aandeel')} | {_('Wat werkt')} | {_('Wat hindert')} | {_('Wat men vraagt')} |",
             "|---|---:|---:|---:|---:|---:|",
         ]
         out += [
-            f"| {i['label']} | {i['totaal']} | {pct(i['share'])} | {i['sterkte']} | {i['probleem']} | {i['wens']} |"
+            f"| {_(i['label'])} | {i['totaal']} | {pct(i['share'])} | {i['sterkte']} | {i['probleem']} | {i['wens']} |"
             for i in d["indicators"]
         ]
     return "\n".join(out).rstrip() + "\n"

@@ -45,7 +45,8 @@
     });
     if (count) {
       var active = state.domain !== "alle" || state.round !== "alle" || state.role !== "alle";
-      count.textContent = active ? shown + " van de " + themes.length + " thema's getoond" : "";
+      var template = count.getAttribute("data-template") || "{shown} / {total}";
+      count.textContent = active ? template.replace("{shown}", shown).replace("{total}", themes.length) : "";
     }
   }
   function select(group, value) {
