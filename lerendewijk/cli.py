@@ -18,7 +18,7 @@ def _fail(message: str) -> None:
 
 
 class _Group(click.Group):
-    """Turns the toolkit's own errors into one clear line instead of a traceback."""
+    """Turns errors into one clear line; the traceback goes to the workspace's log (or the screen with --debug)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -28,6 +28,21 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("\nafgebroken; de werkruimte is onveranderd sinds de laatst voltooide stap", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            from . import workspace
+
+            where = f"de details staan in {workspace.last_log}" if workspace.last_log else "de details ziet u met --debug"
+            click.echo(
+                f"fout: er ging iets onverwachts mis ({type(exc).__name__}: {exc}); {where}. "
+                "De werkruimte is bruikbaar: alle voltooide stappen zijn bewaard. Draai opnieuw met 'lerendewijk --debug …' "
+                "voor de hele foutmelding.",
+                err=True,
+            )
+            sys.exit(1)
         return None
 
 
@@ -39,7 +54,8 @@ class _Group(click.Group):
     default=None,
     help="Wachtwoord van het versleutelde sleutelbestand (of zet LERENDEWIJK_SLEUTEL).",
 )
-def main(sleutel: str | None) -> None:
+@click.option("--debug", is_flag=True, help="Toon bij een onverwachte fout de hele foutmelding (traceback).")
+def main(sleutel: str | None, debug: bool) -> None:
     """lerendewijk: van verhalentafels en wijkwandelingen naar de cyclus van de lerende wijk."""
     import logging
     import os
@@ -51,6 +67,11 @@ def main(sleutel: str | None) -> None:
 
     # libraries below us (deduce, numba, BERTopic) log chatter that a facilitator doesn't need
     logging.basicConfig(level=logging.WARNING)
+    if debug:
+        # the workspace log on screen as well
+        own = logging.getLogger("lerendewijk")
+        own.setLevel(logging.INFO)
+        own.addHandler(logging.StreamHandler())
     for name in ("numba", "deduce", "docdeid", "BERTopic", "sentence_transformers"):
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", category=UserWarning)

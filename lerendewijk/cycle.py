@@ -7,6 +7,7 @@ so an interrupted run leaves every earlier stage intact and can simply be run ag
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import platform
 import re
 import time
@@ -35,6 +36,7 @@ from .themes import ThemeConfig, find_themes, quote
 from .workspace import Workspace
 
 Progress = Callable[[str, str], None]
+log = logging.getLogger("lerendewijk")
 SKIP_NAMES = re.compile(r"^(readme|leesmij|license|licentie|programma|formats?)([.\-_].*)?$", re.I)
 
 
@@ -80,6 +82,7 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
         try:
             raw = read_transcript(path)
         except IngestError as exc:
+            log.warning("niet ingelezen: %s", exc)
             result.errors.append(str(exc))
             if progress:
                 progress("fout", str(exc))
@@ -104,6 +107,7 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
         result.document_ids.append(document.id)
         result.new.append(document.name)
         result.inputs.append({"bestand": document.name, "sha256": document.content_hash, "nieuw": True})
+        log.info("ingelezen: %s (%d beurten)", document.name, len(document.turns))
         if progress:
             progress("ingest", f"{document.name}: {len(document.turns)} beurten")
     return result
@@ -147,10 +151,13 @@ def run_cycle(
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
         clock = now
+        log.info("%s klaar in %.2f s", stage, timings[stage])
         if progress:
             progress("stap", f"{stage} klaar ({timings[stage]:.1f} s)")
 
     store = workspace.store
+    paths = list(paths)
+    log.info("cyclus gestart: %d invoerpad(en), taal %s", len(paths), language)
     ingested = ingest(workspace, paths, progress)
     lap("ingest")
     if not ingested.document_ids and not round_label and store.round_ids():
@@ -244,6 +251,14 @@ def run_cycle(
     report = write_report(data, target / round_id)
     lap("report")
     data["timings"] = timings
+    log.info(
+        "%s klaar: %d gesprek(ken), %d fragmenten, %d thema's, %d koppeling(en)",
+        round_id,
+        len(documents),
+        len(fragments),
+        len(themes),
+        len(connection["links"]),
+    )
     return RoundResult(round_id=round_id, report=report, data=data, errors=ingested.errors, timings=timings)
 
 

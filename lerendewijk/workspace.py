@@ -4,12 +4,15 @@ WIJK/lerendewijk.toml        settings (wijk, language, models, programme)
 WIJK/lerendewijk.db          the SQLite store (pseudonymised data only)
 WIJK/sleutel/pseudoniemen.json   the re-identification key, never read by reports or exports
 WIJK/rapporten/<ronde>/      one report per round
+WIJK/logboek/lerendewijk.log what each run did, and the full traceback of any unexpected error
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import logging
+import logging.handlers
 import os
 import time
 import tomllib
@@ -22,6 +25,11 @@ from .privacy import PseudonymKey
 from .store import Store
 
 CONFIG_NAME = "lerendewijk.toml"
+LOG_NAME = "logboek/lerendewijk.log"
+log = logging.getLogger("lerendewijk")
+log.propagate = False  # the screen gets one clear line per problem; the log file gets the details
+# the log file of the workspace opened last in this process, so an error message can point to it
+last_log: Path | None = None
 DEFAULT_CONFIG = """# Werkruimte van lerendewijk
 [wijk]
 naam = "{naam}"
@@ -82,6 +90,7 @@ class Workspace:
         self._lock_fd: int | None = None
         self._store: Store | None = None
         self._key: PseudonymKey | None = None
+        self._log_handler: logging.Handler | None = None
 
     @classmethod
     def init(cls, root: str | Path, wijk: str | None = None, programma: str = "") -> Workspace:
@@ -154,15 +163,53 @@ class Workspace:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    @property
+    def log_path(self) -> Path:
+        return self.root / LOG_NAME
+
+    def open_log(self) -> None:
+        """Log this run to the workspace (pseudonymised data only: counts, timings, file names, errors)."""
+        global last_log
+        if self._log_handler is not None:
+            return
+        try:
+            self.log_path.parent.mkdir(exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(self.log_path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        except OSError:
+            return  # a read-only workspace can still be read; it just keeps no log
+        handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
+        handler.setLevel(logging.INFO)
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        self._log_handler = handler
+        last_log = self.log_path
+
+    def close_log(self) -> None:
+        if self._log_handler is not None:
+            log.removeHandler(self._log_handler)
+            self._log_handler.close()
+            self._log_handler = None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
         self.unlock()
+        self.close_log()
 
     def __enter__(self) -> Workspace:
         self.lock()
+        self.open_log()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is not None:
+            from .errors import LerendeWijkError
+
+            if isinstance(exc, LerendeWijkError):
+                log.error("%s", exc)
+            elif isinstance(exc, KeyboardInterrupt):
+                log.warning("afgebroken door de gebruiker")
+            else:
+                log.error("onverwachte fout", exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
         self.close()
