@@ -103,7 +103,7 @@ def init(directory: Path, wijk: str | None, programma: str) -> None:
 @click.option("--programma", type=click.Path(path_type=Path), help="Programmabestand (YAML, CSV of XLSX).")
 @click.option("--ronde", help="Label van de ronde (standaard uit de transcripten, anders het volgende nummer).")
 @click.option("--rapporten", type=click.Path(path_type=Path), help="Map voor de verslagen (standaard WERKRUIMTE/rapporten).")
-@click.option("--stil", is_flag=True, help="Alleen fouten en het pad van het verslag tonen.")
+@click.option("--stil", "--quiet", "stil", is_flag=True, help="Alleen fouten en het pad van het verslag tonen (geen voortgang).")
 @click.option("--taal", type=click.Choice(["nl", "en"]), help="Taal van het verslag (standaard die van de werkruimte, anders nl).")
 def cycle(
     files: tuple[Path, ...],
@@ -115,11 +115,13 @@ def cycle(
     taal: str | None,
 ) -> None:
     """Lees FILES in en doorloop één ronde van de cyclus tot en met het verslag."""
+    from . import progress as meter
     from .cycle import run_cycle
     from .workspace import CONFIG_NAME, Workspace
 
     if not (workspace_dir / CONFIG_NAME).exists():
         Workspace.init(workspace_dir)
+    meter.enable(not stil)
 
     def progress(kind: str, message: str) -> None:
         if kind == "fout":

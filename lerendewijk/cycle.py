@@ -29,6 +29,7 @@ from .ingest import is_transcript, read_transcript
 from .model import Document, ProgrammeItem
 from .privacy import Pseudonymiser
 from .programme import parse_programme
+from .progress import bar
 from .rounds import assign_ids, latest_versions, theme_status
 from .segment import segment_document
 from .steering import load_rules
@@ -78,38 +79,41 @@ def ingest(workspace: Workspace, paths: Iterable[str | Path], progress: Progress
     result = IngestResult()
     store = workspace.store
     pseudonymiser: Pseudonymiser | None = None  # the key is read only when a new transcript arrives
-    for path in expand_inputs(paths):
-        try:
-            raw = read_transcript(path)
-        except IngestError as exc:
-            log.warning("niet ingelezen: %s", exc)
-            result.errors.append(str(exc))
+    files = expand_inputs(paths)
+    with bar("inlezen en pseudonimiseren", len(files), "bestanden") as advance:
+        for path in files:
+            advance(1)
+            try:
+                raw = read_transcript(path)
+            except IngestError as exc:
+                log.warning("niet ingelezen: %s", exc)
+                result.errors.append(str(exc))
+                if progress:
+                    progress("fout", str(exc))
+                continue
+            existing = store.document_id_by_hash(raw.content_hash)
+            if raw.meta.get("ronde"):
+                result.rounds[str(raw.meta["ronde"])] += 1
+            if existing is not None:
+                result.document_ids.append(existing)
+                result.known.append(path.name)
+                result.inputs.append({"bestand": _safe_name(store, existing), "sha256": raw.content_hash, "nieuw": False})
+                continue
+            if pseudonymiser is None:
+                pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk])
+            document = pseudonymiser.pseudonymise_document(raw)
+            del raw  # the identifying text is not needed past this point
+            # the key is saved before the store commits: a pseudonym in the store always has its key entry
+            workspace.key.save()
+            with store.transaction():
+                document.id = store.add_document(document)
+                store.add_fragments(segment_document(document))
+            result.document_ids.append(document.id)
+            result.new.append(document.name)
+            result.inputs.append({"bestand": document.name, "sha256": document.content_hash, "nieuw": True})
+            log.info("ingelezen: %s (%d beurten)", document.name, len(document.turns))
             if progress:
-                progress("fout", str(exc))
-            continue
-        existing = store.document_id_by_hash(raw.content_hash)
-        if raw.meta.get("ronde"):
-            result.rounds[str(raw.meta["ronde"])] += 1
-        if existing is not None:
-            result.document_ids.append(existing)
-            result.known.append(path.name)
-            result.inputs.append({"bestand": _safe_name(store, existing), "sha256": raw.content_hash, "nieuw": False})
-            continue
-        if pseudonymiser is None:
-            pseudonymiser = Pseudonymiser(workspace.key, workspace.config.lokale_namen, allowed=[workspace.config.wijk])
-        document = pseudonymiser.pseudonymise_document(raw)
-        del raw  # the identifying text is not needed past this point
-        # the key is saved before the store commits: a pseudonym in the store always has its key entry
-        workspace.key.save()
-        with store.transaction():
-            document.id = store.add_document(document)
-            store.add_fragments(segment_document(document))
-        result.document_ids.append(document.id)
-        result.new.append(document.name)
-        result.inputs.append({"bestand": document.name, "sha256": document.content_hash, "nieuw": True})
-        log.info("ingelezen: %s (%d beurten)", document.name, len(document.turns))
-        if progress:
-            progress("ingest", f"{document.name}: {len(document.turns)} beurten")
+                progress("ingest", f"{document.name}: {len(document.turns)} beurten")
     return result
 
 

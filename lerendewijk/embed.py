@@ -127,18 +127,26 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def embed_cached(texts: list[str], embedder: Embedder, store: Store | None = None) -> np.ndarray:
-    """Embed texts, reading and filling the store's cache keyed by (text hash, model id)."""
+def embed_cached(texts: list[str], embedder: Embedder, store: Store | None = None, chunk: int = 4096) -> np.ndarray:
+    """Embed texts, reading and filling the store's cache keyed by (text hash, model id).
+
+    New vectors are stored per chunk, so an interrupted run over a large archive keeps what it did.
+    """
+    from .progress import bar
+
     hashes = [text_hash(t) for t in texts]
     cached = store.cached_embeddings(sorted(set(hashes)), embedder.model_id) if store is not None else {}
     missing = sorted({h: t for h, t in zip(hashes, texts) if h not in cached}.items())
-    if missing:
-        vectors = embedder.encode([t for _, t in missing])
-        fresh = {h: v for (h, _), v in zip(missing, vectors)}
-        if store is not None:
-            with store.transaction():
-                store.cache_embeddings(fresh, embedder.model_id)
-        cached.update(fresh)
+    with bar(f"embed ({embedder.name})", len(missing), "teksten") as advance:
+        for start in range(0, len(missing), chunk):
+            part = missing[start : start + chunk]
+            vectors = embedder.encode([t for _, t in part])
+            fresh = {h: v for (h, _), v in zip(part, vectors)}
+            if store is not None:
+                with store.transaction():
+                    store.cache_embeddings(fresh, embedder.model_id)
+            cached.update(fresh)
+            advance(len(part))
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     return np.vstack([cached[h] for h in hashes]).astype(np.float32)
