@@ -415,6 +415,24 @@ def write_qdc(themes: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
+EXPORT_FORMATS = ("csv", "xlsx", "json", "qdpx", "qdc")
+
+
+def export_round(store: Store, round_id: str, fmt: str, target: Path) -> list[Path]:
+    """One round in one export format (CLI and web app alike); ``target`` is a folder for csv, else a file."""
+    if fmt == "csv":
+        return write_csv(round_tables(store, round_id), target)
+    if fmt == "xlsx":
+        return [write_xlsx(round_tables(store, round_id), target)]
+    if fmt == "json":
+        return [write_json(store, round_id, target)]
+    if fmt == "qdpx":
+        return [write_qdpx(store, round_id, target)]
+    if fmt == "qdc":
+        return [write_qdc(store.themes(round_id), target)]
+    raise LerendeWijkError(f"onbekend exportformaat '{fmt}' (wel: {', '.join(EXPORT_FORMATS)})")
+
+
 def read_coding(store: Store, qdpx: Path, user: str | None = None) -> list[dict[str, Any]]:
     """A researcher's coding of the same sources, as gold lines ``{"id", "text", "domains"}``.
 

@@ -207,7 +207,9 @@ class Workspace:
             from .errors import LerendeWijkError
 
             if isinstance(exc, LerendeWijkError):
-                log.error("%s", exc)
+                # the message went to the screen; it may repeat what the user typed (a real name
+                # given to 'forget'), so the log keeps only that the run stopped
+                log.error("gestopt: %s (de melding staat op het scherm)", type(exc).__name__)
             elif isinstance(exc, KeyboardInterrupt):
                 log.warning("afgebroken door de gebruiker")
             else:
