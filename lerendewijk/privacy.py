@@ -58,7 +58,7 @@ STREET_SUFFIX = (
     r"markt|wal|baan|veld|hoek|oord|rade|zijde|wijk|burcht|donk|haven|kamp|akker|weide|gaarde)"
 )
 _ADDRESS = re.compile(
-    rf"\b(?:(?:[A-Z][a-z]{{0,2}}\.|[A-Z][\w'’\-]*)\s){{0,2}}[A-Z][\w'’\-]*{STREET_SUFFIX}\s+\d{{1,4}}(?:\s?[a-zA-Z]\b|\s?-\s?\d{{1,3}}\b|\s?(?:hoog|bis)\b)?",
+    rf"\b(?:(?:[A-Z][a-z]{{0,2}}\.|[A-Z][\w'’\-]*)\s){{0,2}}[A-Z][\w'’\-]*{STREET_SUFFIX}\s+\d{{1,4}}(?:\s?[a-zA-Z]\b|\s?-\s?(?:\d{{1,3}}|[a-zA-Z])\b|\s?(?:hoog|bis)\b)?",
 )
 _ADDRESS_LOWER = re.compile(rf"\b[a-z][\w'’\-]*{STREET_SUFFIX}\s+\d{{1,4}}\b")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
@@ -78,7 +78,7 @@ _AGE_SAID = re.compile(
 _AGE_APPOSITION = re.compile(r"(?<=[A-Za-zÀ-ÿ]),\s(?P<v>[1-9]\d?|1[01]\d)[,.](?=\s|$)|(?<=[A-Za-zÀ-ÿ.])\s\((?P<w>[1-9]\d?|1[01]\d)\)")
 _PARTICLES = r"(?:van|de|der|den|ter|ten|te|het|'t|la|le|du|el|al|ben|bin|von|da|di)"
 _INITIALS_NAME = re.compile(
-    rf"(?<![\w.])((?:[A-Z]\.\s?){{1,3}}(?:(?:{_PARTICLES}|El|Al|Ben|Van|De)\s+){{0,3}}{_UP}[\w'’]+(?:[\-\s]{_UP}{_LOW}[\w'’]+)?)"
+    rf"(?<![\w.])((?:[A-Z]\.\s?){{1,3}}(?:(?:{_PARTICLES}|in|op|El|Al|Ben|Van|De|In|Op)\s+){{0,3}}{_UP}[\w'’]+(?:[\-\s]{_UP}{_LOW}[\w'’]+)?)"
 )
 _NICKNAME = re.compile(
     r"\b(?:noem\w*|zeg\w*|heet|heten)((?:\s+(?:ze|we|wij|zij|iedereen|de jongens|hij|me|mij|hem|haar|hier|bij|altijd|ook|maar|gewoon|allemaal|nog))+)"
@@ -103,7 +103,7 @@ _RESIDENCE_AFTER = re.compile(
     rf"|(?<=[A-Za-zÀ-ÿ’']), van de (?P<y>{_STREET_NAME})\b"
 )
 _TITLED = re.compile(
-    rf"\b(?:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|juffrouw|juf|meester|zuster|pastoor|dominee|imam|tante|oom|ome|opa|oma|buurman|buurvrouw)\s+"
+    rf"\b(?:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|heer|familie|fam\.|juffrouw|juf|meester|zuster|pastoor|dominee|imam|tante|oom|ome|opa|oma|buurman|buurvrouw)\s+"
     rf"(?P<v>(?:{_PARTICLES}\s+)*{_UP}[\w'’]+(?:-{_UP}[\w'’]+)?)"
 )
 _NUMBER_WORD = (
@@ -111,6 +111,43 @@ _NUMBER_WORD = (
     r"achttien|negentien|(?:(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën))?(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig))"
 )
 _SPOKEN_PHONE = re.compile(rf"\bnul[\s,]+{_NUMBER_WORD}(?:[\s,]+{_NUMBER_WORD}){{4,}}\b", re.I)
+# ages said in words ("ik ben vierentachtig", "Storm is zes en ..."); 'een' and 'nul' are no ages
+_AGE_WORD = (
+    r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|"
+    r"negentien|(?:(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën))?(?:twintig|dertig|veertig|vijftig|zestig|"
+    r"zeventig|tachtig|negentig)|honderd(?:en)?(?:een|één|twee|drie|vier|vijf)?)"
+)
+# what may follow an age: the end of a clause, 'jaar (oud)', 'geworden', a conjunction; never a unit
+# ('twee keer', 'vijf uur') or a duration ('twintig jaar geleden', 'dertig jaar verpleegkundige')
+_AGE_END = r"(?=\s*(?:jaar(?:\s+oud)?)?(?:\s*[.,!?;:)]|\s*$|\s+(?:en|maar|geworden|hoor|nu|dus|toen|in|of|alweer|inmiddels)\b))"
+_AGE_SAID_WORDS = re.compile(
+    rf"\b(?:(?:ik|hij|zij|ze|die|u|jij|je)\s+(?:ben|is|was|bent|werd|wordt|word)|(?:ben|is|was|werd|wordt)\s+(?:ik|hij|zij|ze|u)|"
+    rf"(?P<subj>{_UP}{_LOW}+)\s+(?:is|was|werd|wordt))"
+    rf"\s+(?:(?:nu|al|pas|bijna|net|inmiddels|ook|toen|dit\s+jaar|volgend\s+jaar|volgende\s+(?:week|maand))\s+){{0,2}}"
+    rf"(?P<v>{_AGE_WORD}|[1-9]\d?|1[01]\d){_AGE_END}",
+    re.I,
+)
+_AGE_OF = re.compile(
+    rf"\b(?:zoon|zoontje|dochter|dochtertje|kind|kindje|jongen|jongetje|meisje|kleinzoon|kleindochter|kleinkind|broer|broertje|"
+    rf"zus|zusje|man|vrouw|neef|nicht|baby|leeftijd)(?:\s+van|,)\s+(?P<v>{_AGE_WORD}|[1-9]\d?|1[01]\d){_AGE_END}"
+    rf"|\b(?P<w>{_AGE_WORD})(?=\s+jaar\s+(?:oud|geleefd)\b)",
+    re.I,
+)
+# "Kinderen 15 en 11 jaar": the first age of a pair shares the second one's 'jaar'
+_AGE_PAIR = re.compile(r"(?<![\d\-–])(?<!tot )(?<!van )(?<!tussen )\b(?P<v>[1-9]\d?)(?=\s+en\s+[1-9]\d?\s+jaar\b(?!\s+(?:geleden|lang)))")
+# 'Dr. Bakkerlaan', 'Burg. Smitstraat': abbreviated titles in street names ('Smit.' ends a sentence)
+_STREET_ABBREVIATION = r"(?:Dr|Mr|Burg|Prof|St|Ds|Mgr|Past|Jhr|Gen|Kon|Pr)\."
+# a street name without a number: a capitalised compound on a suffix that only streets carry
+_STREET_ONLY_SUFFIX = r"(?:straat|laan|weg|plein|kade|pad|hof|singel|gracht|dreef|steeg|dijk|erf|plantsoen|wal)"
+_STREET_BARE = re.compile(
+    rf"(?<![\w@.'’\-])(?:(?P<pre>(?:{_STREET_ABBREVIATION}|{_UP}{_LOW}+))\s)?(?P<name>{_UP}{_LOW}[\w'’\-]*?{_STREET_ONLY_SUFFIX})(?![\w@])"
+)
+# "frank van den Akker", "roos de Vries": a first name, particles and a capitalised surname
+_FIRST_PARTICLE_SURNAME = re.compile(
+    rf"(?<![\w@.'’\-])(?P<first>{_UP}?{_LOW}{{2,}})\s+(?:(?:van|de|der|den|ter|ten|te|in|op|'t|het)\s+){{1,3}}{_UP}{_LOW}[\w'’]+(?:-{_UP}{_LOW}+)?(?![\w@])"
+)
+# "de Okafor's", "de Jansens": a family named by its surname in the plural
+_FAMILY_PLURAL = re.compile(rf"\bde\s+(?P<v>{_UP}{_LOW}+)(?=['’]s\b)")
 # a street without a number identifies someone when it says where they live
 _RESIDENCE = re.compile(
     rf"\b(?:woon|woont|wonen|woonde|woonden|wonend|verhuisd|verhuist|verhuizen|gewoond|adres)\b[^.!?\n]{{0,40}}?"
@@ -382,6 +419,9 @@ class Pseudonymiser:
             ("leeftijd", _AGE_PLAIN),
             ("leeftijd", _AGE_SAID),
             ("leeftijd", _AGE_APPOSITION),
+            ("leeftijd", _AGE_SAID_WORDS),
+            ("leeftijd", _AGE_OF),
+            ("leeftijd", _AGE_PAIR),
             ("adres", _RESIDENCE),
             ("adres", _RESIDENCE_AFTER),
             ("telefoon", _SPOKEN_PHONE),
@@ -393,6 +433,8 @@ class Pseudonymiser:
                     if name in pattern.groupindex and m.group(name) is not None:
                         group = name
                 if kind == "lokaal" and not _shop_name(m.group(group)):
+                    continue
+                if "subj" in pattern.groupindex and m.group("subj") and not _age_subject(text, m.start("subj"), m.group("subj")):
                     continue
                 spans.append(Span(m.start(group), m.end(group), kind, m.group(group)))
         for m in _BSN.finditer(text):
@@ -418,10 +460,53 @@ class Pseudonymiser:
                 text, m.start(), m.group(), self.allowed
             ):
                 spans.append(Span(m.start(), m.end(), "persoon", m.group()))
-        for m in _LOWER_WORD.finditer(text):
-            word = m.group()
-            if word in _first_names() and not _is_common_word(word) and word not in _common_words() and word not in _NOT_NAMES:
-                spans.append(Span(m.start(), m.end(), "persoon", word))
+        lower = [
+            m
+            for m in _LOWER_WORD.finditer(text)
+            if m.group() in _first_names()
+            and not _is_common_word(m.group())
+            and m.group() not in _common_words()
+            and m.group() not in _NOT_NAMES
+        ]
+        for i, m in enumerate(lower):
+            # "tai chi": two unknown lower-case words in a row are a foreign phrase, not a name
+            pair = (i > 0 and text[lower[i - 1].end() : m.start()] == " ") or (
+                i + 1 < len(lower) and text[m.end() : lower[i + 1].start()] == " "
+            )
+            # "de beste pom", "een goeie dik": an article before makes it a noun
+            if not pair and not _DETERMINER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                spans.append(Span(m.start(), m.end(), "persoon", m.group()))
+        for m in _FIRST_PARTICLE_SURNAME.finditer(text):
+            if _first_particle_surname(text, m, self.allowed):
+                spans.append(Span(m.start(), m.end(), "persoon", m.group()))
+        for m in _FAMILY_PLURAL.finditer(text):
+            word = m.group("v").lower()
+            if not _dutch_word(word) and word not in _place_names() and word not in _NOT_PERSONS and word not in self.allowed:
+                spans.append(Span(m.start("v"), m.end("v"), "persoon", m.group("v")))
+        spans += self._bare_street_spans(text)
+        return spans
+
+    def _bare_street_spans(self, text: str) -> list[Span]:
+        """'op het Korenbloemplein', 'hoek Dahliastraat': a street named without a house number.
+
+        Every mention of a street where people live points at them; a public square that names no
+        one ('het Stationsplein') belongs in the workspace's ``allowed`` list."""
+        spans = []
+        for m in _STREET_BARE.finditer(text):
+            name, start = m.group("name"), m.start("name")
+            plain = name.lower()
+            suffix = re.search(_STREET_ONLY_SUFFIX + "$", plain)
+            if suffix is None or len(plain) - len(suffix.group()) < 3 or plain in self.allowed:
+                continue
+            # a place ('Zandvoort'), or a surname or first name that ends like a street ('Hulshof')
+            if plain in _place_names() or plain in _surnames() or plain in _first_names():
+                continue
+            if _sentence_start(text, start) and _is_common_word(plain):
+                continue  # 'Snelweg', 'Schoolplein' opening a sentence are words
+            pre = m.group("pre")
+            if pre and (re.fullmatch(_STREET_ABBREVIATION, pre) or _street_prefix(text, m.start("pre"), pre)):
+                start = m.start("pre")
+            spans.append(Span(start, m.end("name"), "adres", text[start : m.end("name")]))
         return spans
 
     def _name_spans(self, text: str) -> list[Span]:
@@ -432,11 +517,17 @@ class Pseudonymiser:
             forms.setdefault(local, "")
         spans = []
         for form, pseudonym in forms.items():
-            if len(form) < 2:
-                continue
+            if sum(ch.isalpha() for ch in form) < 2:
+                continue  # an initial ('m.') would match inside 'i.v.m.'
+
             for pattern, case_sensitive in _name_patterns(form):
                 for m in pattern.finditer(text):
                     if not case_sensitive and not m.group(1).split()[-1][0].isupper() and _common_form(form):
+                        # 'een roos' stays, 'zei roos' goes: a lower-case word is a name only where a person stands
+                        single = pseudonym and (" " not in form or form.split()[0] in NAME_PARTICLES)
+                        if not (single and _lower_name_in_context(text, m.start(1), m.end(1), form in _stop_words())):
+                            continue
+                    elif pseudonym and _word_at_sentence_start(text, m.start(1), m.end(1), form):
                         continue
                     kind = "persoon" if pseudonym else "lokaal"
                     spans.append(Span(m.start(1), m.end(1), kind, m.group(1)))
@@ -476,9 +567,14 @@ class Pseudonymiser:
         found = [_trim_person(text, sp) if sp.kind == "persoon" else sp for sp in found]
         # "41 jaar lang", "25 jaar getrouwd": a duration, whoever's detector called it an age
         found = [sp for sp in found if sp.kind != "leeftijd" or not _DURATION_AFTER.match(text, sp.end)]
+        # "voor kinderen van 8 tot 12 jaar": the end of a range of ages belongs to no one
+        found = [sp for sp in found if sp.kind != "leeftijd" or not _RANGE_BEFORE.search(text, max(0, sp.start - 12), sp.start)]
         found = [sp for sp in found if sp.text and (sp.kind != "persoon" or not _not_a_person(sp.text))]
         # "Dan", "Ook", "Wil" opening a sentence: capitals say nothing there, and these are words first
         found = [sp for sp in found if not (sp.kind == "persoon" and _sentence_start(text, sp.start) and _plain_stop_word(sp.text))]
+        found = [sp for sp in found if not (sp.kind == "persoon" and _word_at_sentence_start(text, sp.start, sp.end, sp.text.lower()))]
+        # deduce tags a lone '?' or '.' now and then; a span without a letter or digit hides nothing
+        found = [sp for sp in found if any(ch.isalnum() for ch in sp.text)]
         spans = sorted(found, key=lambda s: (s.start, -s.end, s.kind))
         # register newly found person names first, so the name pass sees them everywhere
         for span in spans:
@@ -486,6 +582,11 @@ class Pseudonymiser:
                 self.key.person(span.text, role_hint.get(normalise_name(span.text)))
         spans = [s for s in spans if s.kind != "persoon" or _plausible_name(s.text)]
         spans += [sp for sp in self._name_spans(text) if sp.kind != "persoon" or not _not_a_person(sp.text)]
+        spans = [
+            sp
+            for sp in spans
+            if sp.kind != "persoon" or not (_place_after_preposition(text, sp) or _CHAIN_NAMED_AFTER_PERSON.match(text, sp.start))
+        ]
         return _resolve_overlaps(spans)
 
     def pseudonymise_document(self, raw: RawDocument) -> Document:
@@ -641,8 +742,9 @@ def _street_not_person(text: str, start: int, end: int) -> bool:
     if not match or len(last) - len(match.group()) < 3:
         return False
     before = text[max(0, start - 12) : start].lower()
-    abbreviated = len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]{0,3}\.", words[0]) is not None
-    abbreviated = abbreviated or re.search(r"\b[A-Z][a-z]{0,3}\.\s+$", text[max(0, start - 8) : start]) is not None
+    # 'Dr.', 'Burg.', 'St.' shorten words in street names; a bare initial ('B. Hulshof') shortens a first name
+    abbreviated = len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]{1,3}\.", words[0]) is not None
+    abbreviated = abbreviated or re.search(r"\b[A-Z][a-z]{1,3}\.\s+$", text[max(0, start - 8) : start]) is not None
     return abbreviated or re.search(r"\b(de|het|op|aan|in|naar|langs|bij|over|via)\s+([a-z]{1,4}\.\s+)?$", before) is not None
 
 
@@ -660,8 +762,8 @@ def _likely_person(text: str) -> bool:
 
 
 def _plausible_name(text: str) -> bool:
-    stripped = text.strip()
-    return bool(stripped) and any(ch.isalpha() for ch in stripped) and len(stripped) >= 2
+    # 'm.' from 'i.v.m.' is no name: a name has at least two letters
+    return sum(ch.isalpha() for ch in text) >= 2
 
 
 _COMMON_CACHE: dict[str, bool] = {}
@@ -763,7 +865,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 __all__ = ["PseudonymKey", "Pseudonymiser", "RawTurn", "pseudonymise_file", "warm_up"]
 
 
-_CAPITALISED = re.compile(rf"(?<![\w@.'’\-/]){_UP}{_LOW}[\w'’]*(?:-{_UP}{_LOW}+)?(?:\s+{_UP}{_LOW}[\w'’]*)?(?![\w@])")
+_CAPITALISED = re.compile(rf"(?<![\w@.'’\-/]){_UP}{_LOW}[\w'’]*(?:-{_UP}{_LOW}+)?(?:\s+{_UP}{_LOW}[\w'’]*(?:-{_UP}{_LOW}+)?)?(?![\w@])")
 _LOWER_WORD = re.compile(rf"(?<![\w@.\-/]){_LOW}{{3,}}(?![\w@])")
 _ARTICLE_BEFORE = re.compile(r"(?:\b(?:de|het|een|naar|uit|in|op|bij de|van de|van het)\s+)$", re.I)
 # lower-case first names that are ordinary words in transcripts
@@ -779,7 +881,7 @@ _NOT_PERSONS = frozenset(
     frankrijk frans spanje spaans italië italiaans portugal portugees engeland engels amerika amerikaans
     europa europees europese afrika afrikaans azië bulgarije bulgaars roemenië roemeens oekraïne oekraïens rusland russisch
     kaapverdië kaapverdisch ghana ghanees nigeria egypte tunesië algerije libanon jemen soedan koerdisch koerdistan
-    albert heijn lidl aldi jumbo plus dirk vomar coop spar hema kruidvat etos action blokker zeeman xenos gamma praxis
+    heijn lidl aldi jumbo plus dirk vomar coop spar hema kruidvat etos action blokker zeeman xenos gamma praxis
     karwei ikea mediamarkt bol postnl dhl ziggo kpn vodafone eneco essent vattenfall rabobank ing abn amro sns asn
     whatsapp facebook instagram tiktok youtube google apple samsung microsoft netflix digid mijnoverheid
     wmo aow anw awbz wlz zvw cak uwv svb ggd ggz cjg duo cbr belastingdienst toeslagen nibud juridisch loket
@@ -790,7 +892,8 @@ _NOT_PERSONS = frozenset(
     facilitator welzijn zorg
     ach och hè hé nou tja joh jeetje hoor oké oke hm hmm eh ehm uh ah oh oei au hup hallo doei
     tarifit tamazight berbers arabisch papiaments sranan sranantongo tigrinya dari farsi pashtu urdu hindi hindoestaans
-    mandarijn kantonees tagalog couscous inshallah insjallah mashallah wallah habibi oeps kou holi nowruz newroz eid pesach vaisakhi sint-maarten halloween carnaval
+    yoruba igbo hausa twi akan swahili amhaars tigrinya vietnamees thais tamil punjabi bengaals philips shell unilever
+    heineken randstad asml mandarijn kantonees tagalog couscous inshallah insjallah mashallah wallah habibi oeps kou holi nowruz newroz eid pesach vaisakhi sint-maarten halloween carnaval
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
     bewoner bewoners professional professionals gespreksleider persoon
     """.split()
@@ -881,11 +984,16 @@ def _is_compound(word: str) -> bool:
 
 def _not_a_person(text: str) -> bool:
     """Our own pseudonyms, chains, agencies and salutations that a detector took for a name."""
-    if _PSEUDONYM_FORM.match(text.strip()):
+    if _PSEUDONYM_FORM.match(text.strip()) or _CHAIN_NAMED_AFTER_PERSON.search(text):
         return True
     words = [_strip_diacritics(w.strip(".,:'’").lower()) for w in text.split()]
     if not words or all(w in _NOT_PERSONS or re.fullmatch(_PARTICLES, w) for w in words):
         return bool(words)
+    # 'Spreekt Engels', 'Bij Lidl': a word that names no one next to a plain Dutch word
+    if any(w in _NOT_PERSONS for w in words) and all(
+        w in _NOT_PERSONS or (_dutch_word(w) and w not in _first_names() and w not in _surnames()) for w in words
+    ):
+        return True
     # "de Populierenlaan" is a street, whatever a detector made of it; "Kerkhof" can be a surname
     street = re.search(STREET_SUFFIX + r"$", words[-1])
     listed = any(w in _first_names() or w in _surnames() for w in words if not re.fullmatch(_PARTICLES, w))
@@ -913,7 +1021,13 @@ def _trim_person(text: str, span: Span) -> Span:
     return Span(start, end, span.kind, text[start:end]) if start != span.start else span
 
 
-_DURATION_AFTER = re.compile(r"\s*jaar\s+(?:lang|geleden|getrouwd|samen|terug|later|eerder|gewerkt|gewoond|in dienst)\b", re.I)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:tot|t/m|-|–)\s*$")
+_DURATION_AFTER = re.compile(
+    r"\s*jaar\s+(?:lang|geleden|getrouwd|samen|terug|later|eerder|gewerkt|gewoond|in dienst)\b"
+    # "37 jaar postbode geweest", "20 jaar bij de gemeente gewerkt": years in a job, not an age
+    r"|\s*jaar\s+(?:[\w'’]+\s+){1,3}(?:geweest|gewerkt|gewoond|gedaan|gediend)\b",
+    re.I,
+)
 _PSEUDONYM_FORM = re.compile(r"^(?:Bewoner|Professional|Gespreksleider|Persoon|Facilitator)(?:\s+\d+)?$")
 
 
@@ -941,3 +1055,111 @@ def _shop_name(name: str) -> bool:
     'supermarkt Albert Heijn' is a chain."""
     plain = [w.lower() for w in name.split() if not re.fullmatch(_PARTICLES, w.lower())]
     return bool(plain) and not all(w in _NOT_PERSONS for w in plain)
+
+
+# chains named after a person: the first name alone stays a name ("niemand zei ooit Albert")
+_CHAIN_NAMED_AFTER_PERSON = re.compile(r"\bAlbert\s+Heijn\b", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:de|het|een|geen|elke|ieder|iedere|welke|zo'n)\s+(?:[a-zé]+\s+)?$", re.I)
+
+
+def _age_subject(text: str, start: int, subject: str) -> bool:
+    """'Storm is zes', not 'Het is zes' or 'Koffie is twee': only a name before 'is' has an age."""
+    word = subject.lower()
+    if not subject[:1].isupper() or word in _stop_words() or word in _NOT_PERSONS or word in _NEVER_IN_NAMES:
+        return False
+    return word in _first_names() or not _sentence_start(text, start) or not _dutch_word(word)
+
+
+def _street_prefix(text: str, start: int, word: str) -> bool:
+    """'Pastoor Smitsstraat', 'de Van Heemstralaan' keep their first word; 'Bij Kervelstraat' does not."""
+    plain = word.lower()
+    if plain in ("van", "de", "den", "sint"):
+        return not _sentence_start(text, start)
+    # 'Gerda Merelstraat' is a person and her street: the first name is no part of the street's name
+    return plain not in _stop_words() and plain not in _NEVER_IN_NAMES and plain not in _NOT_PERSONS and plain not in _first_names()
+
+
+def _first_particle_surname(text: str, m: re.Match[str], allowed: frozenset[str]) -> bool:
+    """'frank van den Akker' is a person; 'de man van De Wit' or 'Henk van de Dahliastraat' is not one name."""
+    first = m.group("first").lower()
+    if first not in _first_names() or first in _stop_words() or first in _NOT_NAMES or first in allowed:
+        return False
+    if _DETERMINER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        return False
+    words = m.group().split()
+    last = words[-1].lower()
+    if re.search(_STREET_ONLY_SUFFIX + "$", last) or last in _NOT_PERSONS or last in allowed:
+        return False
+    if first in _NEVER_IN_NAMES or words[1:-1] in (["in"], ["op"], ["te"]):
+        return False  # 'mijn zus in Zeist': a kinship word and a preposition
+    # 'Kees van Utrecht' may be where Kees comes from; 'van den Akker' is a surname even if a hamlet is so called
+    return not (words[1:-1] == ["van"] and last in _place_names())
+
+
+# words after which a lower-case remembered name is that person: "zei roos", "tegen merel", "buurvrouw roos"
+_NAME_CUE_BEFORE = frozenset(
+    """ben heet zei zegt vroeg vraagt riep tegen met bij aan voor naar en samen buurvrouw buurman tante oom ome opa oma zus zusje
+    broer broertje vriendin vriend collega dochter zoon kleinzoon kleindochter juf meester""".split()
+)
+# verbs and little words that follow a person at the start of a clause: "roos zei", "noor helpt", "toon is"
+_NAME_CUE_AFTER = frozenset(
+    """zei zegt vroeg vraagt riep is was heeft had kwam komt helpt hielp kent kende doet deed woont woonde belde belt
+    eet at ging gaat zit zat werkt werkte kan kon moet weet wist speelt speelde vertelt vertelde en van d'r z'n met
+    die ook""".split()
+)
+_CLAUSE_START = re.compile(r"(?:^|[.!?:;,\n(]\s*|\b(?:en|maar|want|toen|nou|ach|ja|dat|of)\s+)$", re.I)
+_NEXT_WORD = re.compile(r"\s*([\w'’]+)")
+
+
+def _lower_name_in_context(text: str, start: int, end: int, verb_like: bool) -> bool:
+    """A remembered name that is also a word ('roos', 'toon', 'merel') counts in lower case only where
+    a person stands: after 'zei', 'tegen', 'buurvrouw', or opening a clause before a verb ('noor helpt').
+    Names that are also verbs or function words ('wil', 'door') need both a cue before and a verb after."""
+    before = text[max(0, start - 40) : start]
+    prev = re.search(r"([\w'’]+)\s+$", before)
+    prev_word = prev.group(1).lower() if prev else ""
+    nxt = _NEXT_WORD.match(text, end)
+    next_word = nxt.group(1).lower() if nxt else ""
+    if _DETERMINER_BEFORE.search(before) or prev_word in _stop_words() - _NAME_CUE_BEFORE - {"en", "maar", "want", "toen", "dat", "of"}:
+        return False
+    cue_before = prev_word in _NAME_CUE_BEFORE
+    cue_after = next_word in _NAME_CUE_AFTER or (nxt is None and text[end : end + 1] in ",.:!?")
+    if verb_like:
+        return cue_before and next_word in _NAME_CUE_AFTER - {"en", "van", "met", "die", "ook"}
+    return cue_before or (bool(_CLAUSE_START.search(before)) and cue_after)
+
+
+# after a sentence-opening word that is both a name and a word ('Wil', 'Door', 'Toon'), these say it is the word
+_WORD_NOT_NAME_AFTER = re.compile(
+    r"\s+(?:je|u|jij|jullie|ze|we|wij|hij|zij|ik|de|het|een|die|dat|dit|deze|maar|eens|even|toch|nou)\b", re.I
+)
+# "op de Rijn", "over de Maas": after a preposition of place, 'de X' is a river, hill or square
+_PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:op|in|over|langs|naar|uit|aan)\s+$", re.I)
+# "ik kom van Suriname, van Nickerie", "geboren in Kumasi": after words of origin comes a place
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:kom|komt|kwam|kwamen|komen|afkomstig|geboren|opgegroeid|gevlucht|gevlogen|vandaan|woonde|woonden)\b[^.!?\n]{0,30}?"
+    r"\b(?:van|uit|in)\s+(?:[^\s.!?\n]+,?\s+(?:van|uit|in)\s+)?$",
+    re.I,
+)
+
+
+def _word_at_sentence_start(text: str, start: int, end: int, form: str) -> bool:
+    """'Wil je koffie?', 'Door de regen', 'Toon maar eens': a name that is also a word, opening a
+    sentence before a pronoun, an article or a particle, is the word."""
+    if " " in form.strip() or not _sentence_start(text, start) or not _common_form(form):
+        return False
+    return _WORD_NOT_NAME_AFTER.match(text, end) is not None
+
+
+def _place_after_preposition(text: str, span: Span) -> bool:
+    """'op de Rijn', 'over de Maas', 'ik kom uit Nador': a river, hill or home town, not a person."""
+    words = span.text.split()
+    if not words:
+        return False
+    if words[0] == "de" and _PLACE_PREPOSITION_BEFORE.search(text, max(0, span.start - 12), span.start):
+        return True
+    if re.search(r"\bde\s+$", text[max(0, span.start - 4) : span.start]) and _PLACE_PREPOSITION_BEFORE.search(
+        text, max(0, span.start - 16), span.start - 3
+    ):
+        return True
+    return words[-1].lower() not in _first_names() and _ORIGIN_BEFORE.search(text, max(0, span.start - 60), span.start) is not None
