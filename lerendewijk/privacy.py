@@ -936,9 +936,9 @@ _DUTCH_SUFFIX = re.compile(r"(?:ing|ingen|heid|heden|schap|atie|aties|teit|isme|
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.nl.stop_words import STOP_WORDS
+    from .language import dutch_stop_words
 
-    return frozenset(STOP_WORDS)
+    return dutch_stop_words()
 
 
 def _sentence_start(text: str, start: int) -> bool:

@@ -27,7 +27,10 @@ LEMMA_OVERRIDES = {"geloof": "geloof", "lift": "lift", "tuin": "tuin", "huur": "
 @lru_cache(maxsize=1)
 def load_pipeline() -> Any:
     import simplemma
-    import spacy
+
+    from .language import import_spacy
+
+    spacy = import_spacy()
     from spacy.language import Language
     from spacy.tokens import Token
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -201,9 +202,9 @@ def _number_words() -> set[str]:
 
 
 def stop_words() -> set[str]:
-    from spacy.lang.nl.stop_words import STOP_WORDS
+    from .language import dutch_stop_words
 
-    return set(STOP_WORDS) | FILLERS | _number_words()
+    return set(dutch_stop_words()) | FILLERS | _number_words()
 
 
 @dataclass
@@ -220,7 +221,10 @@ class ThemeConfig:
     lexical_weight: float = 1.0
     reduced_dims: int = 10
     assign_threshold: float = 0.25
-    engine: str = "bertopic"  # or "intern": the same clustering with our own c-TF-IDF
+    # "intern": c-TF-IDF computed here exactly as BERTopic's ClassTfidfTransformer does, without
+    # importing BERTopic (whose import of UMAP, HDBSCAN and numba costs seconds of every cold start);
+    # "bertopic": the same clusters handed to BERTopic itself
+    engine: str = "intern"
 
 
 def content_words(fragment: Fragment, stop: set[str]) -> list[str]:
@@ -245,6 +249,10 @@ def number_of_themes(n: int, config: ThemeConfig) -> int:
     return int(min(config.max_themes_large, round(config.max_themes + math.log2(n / 2000) * 6)))
 
 
+# the tokens BERTopic's CountVectorizer keeps here: letters only, three or more
+WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
+
+
 def class_tfidf(docs: list[list[str]], vocabulary_stop: set[str]) -> tuple[list[str], np.ndarray]:
     """c-TF-IDF (as in BERTopic): term frequency per theme, weighted by rarity across themes."""
     counts = [Counter(w for w in doc if w not in vocabulary_stop and len(w) > 2 and not w.isdigit()) for doc in docs]
@@ -256,8 +264,10 @@ def class_tfidf(docs: list[list[str]], vocabulary_stop: set[str]) -> tuple[list[
             matrix[row, index[word]] = n
     if not vocabulary:
         return vocabulary, matrix
-    tf = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    avg_words = matrix.sum() / max(len(docs), 1)
+    # BERTopic's ClassTfidfTransformer(reduce_frequent_words=True): l1-normalised frequencies,
+    # square-rooted, times log(1 + average words per class / frequency of the word over all classes)
+    tf = np.sqrt(matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1))
+    avg_words = int(matrix.sum(axis=1).mean())
     idf = np.log(1 + avg_words / np.maximum(matrix.sum(axis=0), 1))
     return vocabulary, tf * idf
 
@@ -394,7 +404,8 @@ def find_themes(
     if config.engine == "bertopic":
         keywords_of = bertopic_keywords([" ".join(f.lemmas) for f in subset], features, labels, stop, config)
     else:
-        vocabulary, weights = class_tfidf([[w for f, lab in zip(subset, labels) if lab == g for w in f.lemmas] for g in groups], stop)
+        words = [WORD.findall(" ".join(f.lemmas).lower()) for f in subset]
+        vocabulary, weights = class_tfidf([[w for ws, lab in zip(words, labels) if lab == g for w in ws] for g in groups], stop)
         keywords_of = {
             g: [vocabulary[j] for j in np.argsort(-weights[row])[: config.keywords] if weights[row, j] > 0] for row, g in enumerate(groups)
         }
