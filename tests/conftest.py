@@ -58,4 +58,9 @@ def cycled(tmp_path_factory: pytest.TempPathFactory, mini_corpus: Path) -> dict:
     Workspace.init(root, wijk="Testwijk")
     with Workspace(root) as workspace:
         result = run_cycle(workspace, [mini_corpus], programme=mini_corpus / "programma.yaml")
+    # pytest walks all garbage around every test (its unraisable-exception check); with the models
+    # loaded each walk takes seconds, so what is alive now (models, caches) is kept out of them
+    import gc
+
+    gc.freeze()
     return {"root": root, "result": result, "corpus": mini_corpus, "hashes_before": before}
