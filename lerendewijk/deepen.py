@@ -51,7 +51,8 @@ def subthemes(
     vectors = vectors[order]
     stop = stop_words()
     k = 2 if len(members) < 40 else 3
-    features = topic_features(members, vectors, stop, ThemeConfig(seed=seed, reduced_dims=5))
+    # a split in two or three needs far fewer directions than the themes of a whole round
+    features = topic_features(members, vectors, stop, ThemeConfig(seed=seed, reduced_dims=5, lexical_dims=30))
     labels = cluster(features, k, seed)
     groups = sorted(set(labels.tolist()))
     vocabulary, weights = class_tfidf([[w for f, lab in zip(members, labels) if lab == g for w in f.lemmas] for g in groups], stop)
