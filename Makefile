@@ -9,7 +9,7 @@ LDW    := $(VENV)/bin/lerendewijk
 DEMO_WS := werkruimte/voorbeeld
 DEMO_REPORTS := reports/voorbeeld
 
-.PHONY: demo test install dev browser lint clean
+.PHONY: demo test install dev browser lint clean bench bench-groot
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ demo: install
 
 test: dev browser
 	$(PY) -m pytest -q
+
+# scale benchmark (issue 8): rewrites the 'Schaal' section of benchmarks/RESULTS.md (about 10 minutes)
+bench: install
+	$(PY) benchmarks/bench_scale.py
+
+bench-groot: install
+	$(PY) benchmarks/bench_scale.py --groot
 
 lint: dev
 	$(VENV)/bin/ruff check lerendewijk tests

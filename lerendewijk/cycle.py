@@ -252,9 +252,9 @@ def run_cycle(
     data["taal"] = language
     data["map"] = fragment_map(fragments, vectors, themes, workspace.config.seed)
     target = Path(reports_dir) if reports_dir else workspace.reports_dir
+    data["timings"] = timings  # the stages before the report; the report's own time is in the log
     report = write_report(data, target / round_id)
     lap("report")
-    data["timings"] = timings
     log.info(
         "%s klaar: %d gesprek(ken), %d fragmenten, %d thema's, %d koppeling(en)",
         round_id,

