@@ -828,9 +828,20 @@ def load_deduce() -> Any:
         import logging
 
         logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+        import gc
+
         from deduce import Deduce
 
-        _DEDUCE = Deduce()
+        # deduce unpickles millions of small lookup objects; the cyclic collector would walk them
+        # again and again while they arrive (8 s instead of 3 s), and in every later collection
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            _DEDUCE = Deduce()
+        finally:
+            if was_enabled:
+                gc.enable()
+        gc.freeze()
     return _DEDUCE
 
 
