@@ -763,7 +763,7 @@ def import_coding(workspace_dir: Path, source: Path, codeur: str | None, output:
             _fail(f"{source.name}: geen gecodeerde fragmenten gevonden die bij deze werkruimte horen")
         coder = codeur or source.stem
         workspace.store.save_human_coding(coder, source.name, gold)
-        refreshed = refresh_agreement(workspace.store, workspace.reports_dir)
+        refreshed = refresh_agreement(workspace.store, workspace.report_folder)
     if output is not None:
         write_jsonl(output, gold)
         click.echo(f"gold-JSONL: {output}", err=True)

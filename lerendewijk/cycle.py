@@ -231,7 +231,13 @@ def run_cycle(
         }
     lap("connect")
 
+    target = Path(reports_dir) if reports_dir else workspace.reports_dir
     manifest = build_manifest(workspace, round_id, label, ingested, documents, embedder.model_id, classifier, programme_info)
+    # where the report goes (also with --rapporten), so the web app and later refreshes find it
+    # relative inside the workspace, so a copied or moved workspace still finds its own reports
+    folder = (target / round_id).resolve()
+    root = workspace.root.resolve()
+    manifest["verslagmap"] = str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
     if indicator_model is not None:
         manifest["modellen"]["indicatoren"] = indicator_model.meta.get("data_sha256", "")[:16]
     with store.transaction():
@@ -251,7 +257,6 @@ def run_cycle(
     data["themes_gone"] = gone
     data["taal"] = language
     data["map"] = fragment_map(fragments, vectors, themes, workspace.config.seed)
-    target = Path(reports_dir) if reports_dir else workspace.reports_dir
     data["timings"] = timings  # the stages before the report; the report's own time is in the log
     report = write_report(data, target / round_id)
     lap("report")

@@ -163,6 +163,14 @@ class Workspace:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    def report_folder(self, round_id: str) -> Path:
+        """Where the report of a round lies: where the cycle last wrote it (``--rapporten``), else rapporten/<ronde>."""
+        manifest = (self.store.get_round(round_id) or {}).get("manifest") or {}
+        written = manifest.get("verslagmap")
+        if written and (self.root / written / "index.html").exists():
+            return self.root / written  # a relative path is inside the workspace; an absolute one stays as it is
+        return self.reports_dir / round_id
+
     @property
     def log_path(self) -> Path:
         return self.root / LOG_NAME

@@ -97,9 +97,14 @@ def test_cycle_with_taal_en_writes_the_english_report(cycled: dict, tmp_path: Pa
 
     root = tmp_path / "ws"
     shutil.copytree(cycled["root"], root)
-    result = CliRunner().invoke(main, ["cycle", "--workspace", str(root), "--taal", "en", "--stil"])
+    elsewhere = tmp_path / "gedeeld"
+    result = CliRunner().invoke(main, ["cycle", "--workspace", str(root), "--taal", "en", "--stil", "--rapporten", str(elsewhere)])
     assert result.exit_code == 0, result.output
     report = Path(result.output.split("verslag: ", 1)[1].split()[0])
+    # a report written elsewhere (--rapporten) is still found by the web app and by import-coding
+    from lerendewijk.workspace import Workspace
+
+    assert report.parent == elsewhere / "ronde-1" and Workspace(root).report_folder("ronde-1") == report.parent
     assert '<html lang="en">' in report.read_text(encoding="utf-8")
     assert (report.parent / "gespreksverslag.md").read_text(encoding="utf-8").startswith("# Conversation report")
     bad = CliRunner().invoke(main, ["cycle", "--workspace", str(root), "--taal", "fr"])

@@ -258,11 +258,12 @@ def coder_agreement(store: Store, model: dict[int, DomainPrediction]) -> list[di
     return rows
 
 
-def refresh_agreement(store: Store, reports_dir: Path) -> list[Path]:
-    """Rewrite the reports of every round under ``reports_dir`` with the current human codings."""
+def refresh_agreement(store: Store, folder_of: Any) -> list[Path]:
+    """Rewrite the report of every round with the current human codings; ``folder_of(round_id)``
+    says where a round's report lies (``Workspace.report_folder``)."""
     written = []
     for round_id in store.round_ids():
-        data_path = reports_dir / round_id / "data.json"
+        data_path = Path(folder_of(round_id)) / "data.json"
         if not data_path.exists():
             continue
         data = json.loads(data_path.read_text(encoding="utf-8"))

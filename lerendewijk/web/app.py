@@ -174,7 +174,7 @@ def round_summary(workspace: Workspace, round_id: str) -> dict[str, Any]:
         "fragments": len(store.fragments(documents)),
         "themes": len(store.themes(round_id)),
         "programme": manifest.get("programma"),
-        "report": (workspace.reports_dir / round_id / "index.html").exists(),
+        "report": (workspace.report_folder(round_id) / "index.html").exists(),
     }
 
 
@@ -339,7 +339,7 @@ def report_page(request: Request) -> Response:
     round_id = request.path_params["round_id"]
     with opened(state) as workspace:
         known_round(workspace, round_id)
-        path = workspace.reports_dir / round_id / "index.html"
+        path = workspace.report_folder(round_id) / "index.html"
     if not path.exists():
         return page(request, "geen_verslag.html.j2", status=404, nav="verslag", round_id=round_id)
     html = path.read_text(encoding="utf-8")
@@ -360,7 +360,7 @@ def report_file(request: Request) -> Response:
         raise HTTPException(404, "dit bestand hoort niet bij het verslag")
     with opened(state) as workspace:
         known_round(workspace, round_id)
-        path = workspace.reports_dir / round_id / name
+        path = workspace.report_folder(round_id) / name
     if not path.exists():
         raise HTTPException(404, f"{name} ontbreekt; bereken de ronde opnieuw")
     return FileResponse(path, media_type=REPORT_FILES[name])
