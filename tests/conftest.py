@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +34,32 @@ PLANTED = [
     "yusuf.demir@voorbeeldmail.nl",
     "111222333",
 ]
+
+
+# the brief's flags for the Debian headless Chromium, shared by the report and the web app tests
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_options(window_size: str) -> tuple[Any, str]:
+    """Selenium options for headless Chromium and the chromedriver path; a loud failure when missing."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.fail("headless Chromium is needed for the browser tests: apt-get install chromium chromium-driver (make test does this)")
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROMIUM_FLAGS, f"--window-size={window_size}"]:
+        options.add_argument(flag)
+    return options, driver_path
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

@@ -4,7 +4,6 @@ cycle, read the report, merge two themes, accept a link, download the QDPX. No c
 from __future__ import annotations
 
 import gc
-import shutil
 import socket
 import threading
 import time
@@ -17,21 +16,13 @@ import pytest
 
 from lerendewijk.workspace import Workspace
 
+from .conftest import chromium_options
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "corpora" / "voorbeeld"
 ARTEFACTS = Path(__file__).parent / "artefacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1100",
-]
 
 
 @pytest.fixture(scope="module")
@@ -62,21 +53,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    chromium = shutil.which("chromium")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.skip(
-            "SKIPPED LOUDLY: headless Chromium and chromedriver are needed for the web app browser test "
-            "(apt-get install chromium chromium-driver; make test does this)"
-        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    options, driver_path = chromium_options("1280,1100")
     downloads = tmp_path_factory.mktemp("downloads")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False, "safebrowsing.enabled": False}
     )
